@@ -1,0 +1,339 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from municipalities.models import Municipality, Organisation
+
+
+class ClusterStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Cluster(models.Model):
+    """A network of peer municipalities, usually regional or thematic."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClusterStatus.choices, default=ClusterStatus.ACTIVE
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="cluster_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    OBSERVER = "observer", _("Observer")
+    LEFT = "left", _("Left")
+
+
+class ClusterMembership(models.Model):
+    """A municipality's membership of a cluster. Leaving ends it with a date; never deleted."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="cluster_memberships"
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["municipality__name", "-joined_on"]
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "municipality"],
+                condition=Q(left_on__isnull=True),
+                name="cluster_membership_one_open_per_municipality",
+                violation_error_message=_("This municipality is already a member of the cluster."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="cluster_membership_left_after_joined",
+                violation_error_message=_("The leave date cannot be before the join date."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(left_on__isnull=True) & ~Q(status="left"))
+                | (Q(left_on__isnull=False) & Q(status="left")),
+                name="cluster_membership_left_status_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} in {self.cluster}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_on is None
+
+
+class ClusterPartner(models.Model):
+    """A partner organisation taking part in a cluster, with what it contributes."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cluster_partnerships"
+    )
+    contribution = models.TextField(_("contribution"), blank=True)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "-joined_on"]
+        verbose_name = _("cluster partner")
+        verbose_name_plural = _("cluster partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "organisation"],
+                condition=Q(left_on__isnull=True),
+                name="cluster_partner_one_open_per_organisation",
+                violation_error_message=_("This organisation is already a partner of the cluster."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="cluster_partner_left_after_joined",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.cluster}"
+
+
+class RosterRole(models.TextChoices):
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    CLUSTER_LEAD = "cluster_lead", _("Cluster lead")
+    MUNICIPAL_CONTACT = "municipal_contact", _("Municipal contact")
+    PARTNER_CONTACT = "partner_contact", _("Partner contact")
+    EXPERT = "expert", _("Expert")
+
+
+class RosterEntry(models.Model):
+    """A person's role in a cluster, with dates.
+
+    Roles are data: an open entry with the programme-manager role is what lets a person
+    manage the cluster; any other open entry lets them read it.
+    """
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="roster")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster_entries"
+    )
+    role = models.CharField(_("roster role"), max_length=30, choices=RosterRole.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roster_entries",
+        verbose_name=_("organisation"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roster_entries",
+        verbose_name=_("municipality"),
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "user", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="roster_entry_one_open_per_role",
+                violation_error_message=_("This person already has that role in the cluster."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="roster_entry_ended_after_started",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.cluster})"
+
+
+class MeetingKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    WORKSHOP = "workshop", _("Workshop")
+    TRAINING = "training", _("Training")
+    STUDY_VISIT = "study_visit", _("Study visit")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(
+        _("type"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    need = models.ForeignKey(
+        "clusters.Need",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("shared need"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reply(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Attendance(models.TextChoices):
+    UNKNOWN = "unknown", _("Not marked")
+    ATTENDED = "attended", _("Attended")
+    ABSENT = "absent", _("Absent")
+
+
+class MeetingParticipant(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_invitations"
+    )
+    reply = models.CharField(
+        _("reply"), max_length=20, choices=Reply.choices, default=Reply.INVITED
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        verbose_name = _("meeting participant")
+        verbose_name_plural = _("meeting participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="meeting_participant_unique_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.meeting}"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Need(models.Model):
+    """A challenge: one municipality's own, or shared by a cluster."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, null=True, blank=True, related_name="needs"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="needs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(cluster__isnull=False) & Q(municipality__isnull=True))
+                | (Q(cluster__isnull=True) & Q(municipality__isnull=False)),
+                name="need_belongs_to_cluster_or_municipality",
+                violation_error_message=_("A need belongs to a cluster or to one municipality."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

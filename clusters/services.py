@@ -1,0 +1,196 @@
+"""Writes for clusters, rosters, meetings and needs. Every function is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import (
+    Attendance,
+    Cluster,
+    ClusterMembership,
+    ClusterPartner,
+    Meeting,
+    MeetingParticipant,
+    MeetingStatus,
+    MembershipStatus,
+    Reply,
+    RosterEntry,
+)
+from innocities.accounts.models import User
+from innocities.core.services import validated_save
+from municipalities.models import Municipality, Organisation
+
+
+def _check_not_before(start: dt.date, end: dt.date, field: str) -> None:
+    if end < start:
+        raise ValidationError({field: _("The end date cannot be before the start date.")})
+
+
+@transaction.atomic
+def cluster_add_municipality(
+    *,
+    cluster: Cluster,
+    municipality: Municipality,
+    joined_on: dt.date,
+    actor: User | None,
+    status: str = MembershipStatus.ACTIVE,
+    note: str = "",
+) -> ClusterMembership:
+    """Open a membership. A municipality already an open member raises ValidationError."""
+    if cluster.memberships.filter(municipality=municipality, left_on__isnull=True).exists():
+        raise ValidationError(
+            {
+                "municipality": _("%(name)s is already a member of this cluster.")
+                % {"name": municipality.name}
+            }
+        )
+    membership = ClusterMembership(
+        cluster=cluster, municipality=municipality, joined_on=joined_on, status=status, note=note
+    )
+    return validated_save(membership, actor=actor)
+
+
+@transaction.atomic
+def cluster_end_membership(
+    *, membership: ClusterMembership, left_on: dt.date, actor: User | None
+) -> ClusterMembership:
+    """End a membership with a date; the row stays as history."""
+    membership = ClusterMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None:
+        raise ValidationError(_("This membership has already ended."))
+    _check_not_before(membership.joined_on, left_on, "left_on")
+    membership.left_on = left_on
+    membership.status = MembershipStatus.LEFT
+    return validated_save(membership, actor=actor)
+
+
+@transaction.atomic
+def cluster_add_partner(
+    *,
+    cluster: Cluster,
+    organisation: Organisation,
+    joined_on: dt.date,
+    contribution: str = "",
+    actor: User | None,
+) -> ClusterPartner:
+    if cluster.partners.filter(organisation=organisation, left_on__isnull=True).exists():
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s is already a partner of this cluster.")
+                % {"name": organisation.name}
+            }
+        )
+    partner = ClusterPartner(
+        cluster=cluster, organisation=organisation, joined_on=joined_on, contribution=contribution
+    )
+    return validated_save(partner, actor=actor)
+
+
+@transaction.atomic
+def cluster_end_partner(
+    *, partner: ClusterPartner, left_on: dt.date, actor: User | None
+) -> ClusterPartner:
+    partner = ClusterPartner.objects.select_for_update().get(pk=partner.pk)
+    if partner.left_on is not None:
+        raise ValidationError(_("This partnership has already ended."))
+    _check_not_before(partner.joined_on, left_on, "left_on")
+    partner.left_on = left_on
+    return validated_save(partner, actor=actor)
+
+
+@transaction.atomic
+def roster_add_person(
+    *,
+    cluster: Cluster,
+    user: User,
+    role: str,
+    started_on: dt.date,
+    organisation: Organisation | None = None,
+    municipality: Municipality | None = None,
+    actor: User | None,
+) -> RosterEntry:
+    if cluster.roster.filter(user=user, role=role, ended_on__isnull=True).exists():
+        raise ValidationError({"user": _("This person already has that role in the cluster.")})
+    entry = RosterEntry(
+        cluster=cluster,
+        user=user,
+        role=role,
+        started_on=started_on,
+        organisation=organisation,
+        municipality=municipality,
+    )
+    return validated_save(entry, actor=actor)
+
+
+@transaction.atomic
+def roster_end_person(*, entry: RosterEntry, ended_on: dt.date, actor: User | None) -> RosterEntry:
+    entry = RosterEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.ended_on is not None:
+        raise ValidationError(_("This roster entry has already ended."))
+    _check_not_before(entry.started_on, ended_on, "ended_on")
+    entry.ended_on = ended_on
+    return validated_save(entry, actor=actor)
+
+
+@transaction.atomic
+def meeting_save(
+    *, meeting: Meeting, invitees: list[User] | None = None, actor: User | None
+) -> Meeting:
+    """Create or update a meeting; ``invitees`` (if given) are added, never silently removed
+    once they have replied."""
+    if meeting.pk is None:
+        meeting.created_by = actor
+    validated_save(meeting, actor=actor)
+    if invitees is not None:
+        wanted = {user.pk for user in invitees}
+        existing = dict(meeting.participants.values_list("user_id", "reply"))
+        meeting.participants.filter(
+            user_id__in=[pk for pk, reply in existing.items() if pk not in wanted],
+            reply=Reply.INVITED,
+            attendance=Attendance.UNKNOWN,
+        ).delete()
+        MeetingParticipant.objects.bulk_create(
+            [MeetingParticipant(meeting=meeting, user_id=pk) for pk in wanted - existing.keys()]
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: User | None) -> Meeting:
+    meeting.status = MeetingStatus.CANCELLED
+    return validated_save(meeting, actor=actor)
+
+
+@transaction.atomic
+def meeting_reply(*, participant: MeetingParticipant, reply: str) -> MeetingParticipant:
+    if reply not in (Reply.ACCEPTED, Reply.DECLINED):
+        raise ValidationError({"reply": _("Choose accept or decline.")})
+    participant.reply = reply
+    participant.replied_at = timezone.now()
+    participant.full_clean()
+    participant.save(update_fields=["reply", "replied_at"])
+    return participant
+
+
+@transaction.atomic
+def meeting_mark_attendance(
+    *, meeting: Meeting, attendance: dict[int, str], actor: User | None
+) -> int:
+    """Set attendance per participant id; returns how many changed."""
+    valid = set(Attendance.values)
+    changed = 0
+    for participant in meeting.participants.select_for_update():
+        value = attendance.get(participant.pk)
+        if value is None or value == participant.attendance:
+            continue
+        if value not in valid:
+            raise ValidationError(_("Unknown attendance value."))
+        participant.attendance = value
+        participant.save(update_fields=["attendance"])
+        changed += 1
+    return changed

@@ -1,0 +1,46 @@
+"""Writes for people: invitations and profile changes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from innocities.accounts.models import User
+
+
+@transaction.atomic
+def user_invite(
+    *, email: str, full_name: str, invited_by: User | None, language: str = "sv"
+) -> tuple[User, bool]:
+    """Find or create the person with ``email`` and queue an invitation to set a password.
+
+    Returns (user, created). An existing active account is reused (inviting someone to a new
+    role must not reset their password); a new account gets an unusable password until the
+    person follows the link in the e-mail.
+    """
+    from innocities.accounts.tasks import send_invitation
+
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        if not user.is_active:
+            raise ValidationError({"email": _("This account is deactivated.")})
+        return user, False
+    user = User(email=email, full_name=full_name.strip(), language=language)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    inviter_id = invited_by.pk if invited_by else None
+    transaction.on_commit(lambda: send_invitation.delay(user.pk, inviter_id))
+    return user, True
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, full_name: str, language: str, time_zone: str) -> User:
+    user.full_name = full_name.strip()
+    user.language = language
+    user.time_zone = time_zone
+    user.full_clean()
+    user.save(update_fields=["full_name", "language", "time_zone"])
+    return user

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Innocities administration")
+admin.site.site_title = _("Innocities")
+
+urlpatterns = [
+    path("", include("innocities.core.urls")),
+    path("account/", include("innocities.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("municipalities/", include("municipalities.urls")),
+    path("clusters/", include("clusters.urls")),
+    path("programmes/", include("programs.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "innocities.core.views.error_400"
+handler403 = "innocities.core.views.error_403"
+handler404 = "innocities.core.views.error_404"
+handler500 = "innocities.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
