@@ -54,8 +54,8 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     county = f.CountyFactory()
-    ale = f.MunicipalityFactory(name="Ale", code="1440", county=county, skr_group="B4")
-    alingsas = f.MunicipalityFactory(name="Alingsås", code="1489", county=county, skr_group="B4")
+    ale = f.MunicipalityFactory(name="Ale", code="1440", county=county, skr_group="A2")
+    alingsas = f.MunicipalityFactory(name="Alingsås", code="1489", county=county, skr_group="A2")
     lerum = f.MunicipalityFactory(name="Lerum", code="1441", county=county, skr_group="A2")
     cluster_a = f.ClusterFactory(name="Västra Götaland smart")
     cluster_b = f.ClusterFactory(name="Göta älv mobility")
