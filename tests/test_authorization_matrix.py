@@ -1,0 +1,79 @@
+"""Walks the URLconf: a URL with no rule fails; each rule is checked for every persona."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests.authz
+from tests.authz import PERSONAS, Rule
+from tests.conftest import client_for
+
+# Admin and allauth have many patterns; the rules for them are in tests/authz/core.py, keyed
+# by prefix, because they are one mechanism each (admin's staff check, allauth's own views).
+PREFIX_RULE_KEYS = ("admin:",)
+
+
+def _load_rules() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for module_info in pkgutil.iter_modules(tests.authz.__path__):
+        module = importlib.import_module(f"tests.authz.{module_info.name}")
+        for name, rule in getattr(module, "RULES", {}).items():
+            assert name not in rules, f"two rules for {name}"
+            rules[name] = rule
+    return rules
+
+
+def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>")
+    return names
+
+
+RULES = _load_rules()
+
+
+def _covered(name: str) -> bool:
+    return name in RULES or any(name.startswith(prefix) for prefix in PREFIX_RULE_KEYS)
+
+
+def test_every_url_has_a_rule():
+    missing = sorted(name for name in _url_names() if not _covered(name))
+    assert not missing, f"URLs with no authorization rule: {missing}"
+
+
+def test_every_rule_names_every_persona():
+    for name, rule in RULES.items():
+        assert set(rule.get) == set(PERSONAS), f"{name}: GET rule misses personas"
+        assert set(rule.post) == set(PERSONAS), f"{name}: POST rule misses personas"
+
+
+def test_rules_name_existing_urls():
+    names = _url_names()
+    stale = sorted(name for name in RULES if name not in names)
+    assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+CASES = [(name, persona) for name in sorted(RULES) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_url_answers_each_persona_as_the_rule_says(world, name, persona):
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.kwargs(world)) + rule.query
+    client = client_for(world, persona)
+    got_get = client.get(url).status_code
+    got_post = client_for(world, persona).post(url, rule.data(world)).status_code
+    assert (got_get, got_post) == (rule.get[persona], rule.post[persona]), (
+        f"{name} as {persona}: GET {got_get} (want {rule.get[persona]}), "
+        f"POST {got_post} (want {rule.post[persona]})"
+    )
