@@ -1,0 +1,1178 @@
+"""The demo partnership behind ``manage.py seed_demo``.
+
+Two clusters of real small and medium-sized Swedish municipalities (SKR groups B4–C9), partners
+from all four helices, people on the rosters, programmes at different stages, meetings past and
+coming, needs and progress updates, with every date relative to today. Writes go through the
+services with a person as actor, so the history reads like a year of real work.
+
+Idempotent: everything is keyed by a natural key (e-mail, cluster name, organisation name,
+programme title, meeting title, need title) and an object that exists is left exactly as it is,
+so a second run creates nothing and changes nothing. A programme is laid out and brought up to
+date only in the run that creates it.
+
+The demo accounts share a published password: never run this against a production database
+(the command refuses unless DEBUG is on or ``--force`` is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from clusters.models import (
+    Attendance,
+    Cluster,
+    ClusterStatus,
+    Meeting,
+    MeetingKind,
+    Need,
+    Priority,
+    Reply,
+    RosterRole,
+)
+from clusters.services import (
+    cluster_add_municipality,
+    cluster_add_partner,
+    cluster_end_membership,
+    meeting_mark_attendance,
+    meeting_reply,
+    meeting_save,
+    roster_add_person,
+    roster_end_person,
+)
+from innocities.accounts.models import User
+from innocities.core.services import validated_save
+from municipalities.models import (
+    Country,
+    Helix,
+    Municipality,
+    MunicipalityMembership,
+    MunicipalityRole,
+    Organisation,
+)
+from municipalities.reference import load_reference_data
+from programs.library import load_module_library
+from programs.models import (
+    ItemStatus,
+    Milestone,
+    Program,
+    ProgramStatus,
+    ProgramTemplate,
+    ProgressStatus,
+    ProgressUpdate,
+    Task,
+)
+from programs.selectors import program_summary
+from programs.services import (
+    milestone_update,
+    program_create_from_template,
+    program_update,
+    progress_update_submit,
+    task_update,
+)
+
+DEMO_PASSWORD = "innocities-demo"
+
+THREE_YEARS = "Innocities three-year programme"
+STARTER_YEAR = "Innocities starter year"
+GREEN_TWO_YEARS = "Innocities two-year green transition programme"
+
+# Kommunkod → name, checked against the reference data (municipalities/data/se_municipalities.csv)
+# on every run, so a wrong code fails loudly instead of seeding the wrong municipality.
+MUNICIPALITIES = {
+    "1442": "Vårgårda",
+    "1445": "Essunga",
+    "1463": "Mark",
+    "1465": "Svenljunga",
+    "1466": "Herrljunga",
+    "2026": "Gagnef",
+    "2061": "Smedjebacken",
+    "2082": "Säter",
+    "2083": "Hedemora",
+    "2085": "Ludvika",
+}
+SMALL_AND_MEDIUM_GROUPS = ("B4", "B5", "C6", "C7", "C8", "C9")
+
+
+class DemoDataError(RuntimeError):
+    """The database lacks something the demo needs (e.g. reference data); nothing was written."""
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    full_name: str
+    login: str = ""  # what the person demonstrates; empty: on the roster, but no demo login
+    is_admin: bool = False
+
+
+PEOPLE = (
+    Person("admin@demo.innocities.se", "Karin Lindqvist", "administrator", is_admin=True),
+    Person("manager@demo.innocities.se", "Johan Bergström", "programme manager, cluster A"),
+    Person("coordinator@demo.innocities.se", "Sara Nilsson", "coordinator, Vårgårda"),
+    Person("viewer@demo.innocities.se", "Anders Holm", "viewer, Vårgårda"),
+    Person("partner@demo.innocities.se", "Elin Sandberg", "partner contact, cluster A"),
+    Person("manager2@demo.innocities.se", "Magnus Dahl", "programme manager, cluster B"),
+    Person("coordinator2@demo.innocities.se", "Emma Berg", "coordinator, Ludvika"),
+    Person("maria.ek@demo.innocities.se", "Maria Ek"),
+    Person("peter.johansson@demo.innocities.se", "Peter Johansson"),
+    Person("lena.fransson@demo.innocities.se", "Lena Fransson"),
+    Person("erik.svensson@demo.innocities.se", "Erik Svensson"),
+    Person("ingrid.wallin@demo.innocities.se", "Ingrid Wallin"),
+    Person("fredrik.ahlberg@demo.innocities.se", "Fredrik Ahlberg"),
+    Person("hanna.lund@demo.innocities.se", "Hanna Lund"),
+    Person("oskar.lindgren@demo.innocities.se", "Oskar Lindgren"),
+    Person("sofia.hedlund@demo.innocities.se", "Sofia Hedlund"),
+    Person("nils.granath@demo.innocities.se", "Nils Granath"),
+    Person("annika.pers@demo.innocities.se", "Annika Pers"),
+    Person("kristina.olsson@demo.innocities.se", "Kristina Olsson"),
+    Person("mikael.forsberg@demo.innocities.se", "Mikael Forsberg"),
+)
+
+# (e-mail, kommunkod, role): who coordinates and who follows each municipality's programme.
+MUNICIPAL_ROLES = (
+    ("coordinator@demo.innocities.se", "1442", MunicipalityRole.COORDINATOR),
+    ("viewer@demo.innocities.se", "1442", MunicipalityRole.VIEWER),
+    ("maria.ek@demo.innocities.se", "1466", MunicipalityRole.COORDINATOR),
+    ("peter.johansson@demo.innocities.se", "1445", MunicipalityRole.COORDINATOR),
+    ("lena.fransson@demo.innocities.se", "1463", MunicipalityRole.COORDINATOR),
+    ("erik.svensson@demo.innocities.se", "1465", MunicipalityRole.COORDINATOR),
+    ("coordinator2@demo.innocities.se", "2085", MunicipalityRole.COORDINATOR),
+    ("oskar.lindgren@demo.innocities.se", "2061", MunicipalityRole.COORDINATOR),
+    ("sofia.hedlund@demo.innocities.se", "2082", MunicipalityRole.COORDINATOR),
+    ("nils.granath@demo.innocities.se", "2083", MunicipalityRole.COORDINATOR),
+)
+
+
+@dataclass(frozen=True)
+class Partner:
+    key: str  # the part it plays in every cluster: academia, park, energy, business, civil
+    name: str
+    helix: str
+    description: str
+    contribution: str
+    municipality_code: str = ""
+
+
+@dataclass(frozen=True)
+class Member:
+    code: str
+    joined_days_ago: int | None = None  # None: a founding member
+    left_days_ago: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RosterSpec:
+    email: str
+    role: str
+    municipality_code: str = ""
+    partner_key: str = ""
+    ended_days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    name: str
+    theme: str
+    description: str
+    started_days_ago: int
+    members: tuple[Member, ...]
+    partners: tuple[Partner, ...]
+    roster: tuple[RosterSpec, ...]
+
+
+CLUSTERS = (
+    ClusterSpec(
+        name="Västra Götaland smart och hållbar",
+        theme="Rural mobility, energy and welfare",
+        description=(
+            "Five municipalities in Sjuhärad and Skaraborg working together on mobility in the "
+            "countryside, energy in public buildings and welfare services for an ageing "
+            "population."
+        ),
+        started_days_ago=1000,
+        members=(
+            Member("1442"),
+            Member("1466"),
+            Member("1445"),
+            Member("1463", joined_days_ago=220),
+            Member("1465", joined_days_ago=60, note="Joined after the 2024 study visit."),
+        ),
+        partners=(
+            Partner(
+                "academia",
+                "Sjuhärads högskola",
+                Helix.ACADEMIA,
+                "University college with research on welfare technology and rural development.",
+                "Researchers and students for the self-assessments and pilot evaluations.",
+            ),
+            Partner(
+                "park",
+                "Innovationspark Sjuhärad",
+                Helix.PUBLIC,
+                "Science park and incubator owned jointly by the region's municipalities.",
+                "Test beds, business coaching and access to the business cluster.",
+            ),
+            Partner(
+                "energy",
+                "Vårgårda Energi AB",
+                Helix.PUBLIC,
+                "Energy company owned by Vårgårda municipality: grid, district heating, fibre.",
+                "Energy data, sensors and a test site for local energy pilots.",
+                municipality_code="1442",
+            ),
+            Partner(
+                "business",
+                "Sjuhärad Smart Mobilitet AB",
+                Helix.BUSINESS,
+                "Local company running demand-responsive transport and car sharing.",
+                "Vehicles and booking platform for the rural mobility pilots.",
+            ),
+            Partner(
+                "civil",
+                "Föreningen Levande landsbygd Sjuhärad",
+                Helix.CIVIL_SOCIETY,
+                "Umbrella association of village and community associations.",
+                "Organises the citizen dialogues in the villages.",
+            ),
+        ),
+        roster=(
+            RosterSpec("manager@demo.innocities.se", RosterRole.PROGRAMME_MANAGER),
+            RosterSpec("ingrid.wallin@demo.innocities.se", RosterRole.CLUSTER_LEAD, "1466"),
+            RosterSpec("coordinator@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "1442"),
+            RosterSpec("maria.ek@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "1466"),
+            RosterSpec("peter.johansson@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "1445"),
+            RosterSpec("lena.fransson@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "1463"),
+            RosterSpec("erik.svensson@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "1465"),
+            RosterSpec(
+                "partner@demo.innocities.se", RosterRole.PARTNER_CONTACT, partner_key="academia"
+            ),
+            RosterSpec(
+                "fredrik.ahlberg@demo.innocities.se",
+                RosterRole.PARTNER_CONTACT,
+                partner_key="energy",
+            ),
+            RosterSpec("hanna.lund@demo.innocities.se", RosterRole.EXPERT, partner_key="park"),
+        ),
+    ),
+    ClusterSpec(
+        name="Dalarna innovation",
+        theme="Energy transition and attractive towns",
+        description=(
+            "Bergslagen municipalities with a strong power-engineering industry, working on "
+            "the energy transition and on making their towns places young people want to stay."
+        ),
+        started_days_ago=420,
+        members=(
+            Member("2085"),
+            Member("2061"),
+            Member("2082"),
+            Member("2083", joined_days_ago=120),
+            Member(
+                "2026",
+                left_days_ago=90,
+                note="Left to focus on the regional tourism programme.",
+            ),
+        ),
+        partners=(
+            Partner(
+                "academia",
+                "Bergslagens högskolecentrum",
+                Helix.ACADEMIA,
+                "Learning centre offering university courses and applied research in Bergslagen.",
+                "Courses in innovation management and evaluation of the pilots.",
+            ),
+            Partner(
+                "park",
+                "Dalarnas innovationspark",
+                Helix.PUBLIC,
+                "Science park supporting start-ups and industrial development in Dalarna.",
+                "Coaching for pilot owners and contacts with the power-engineering cluster.",
+            ),
+            Partner(
+                "energy",
+                "Ludvika Energi AB",
+                Helix.PUBLIC,
+                "Energy company owned by Ludvika municipality: district heating and grid.",
+                "Heat-recovery and flexibility pilots; energy data for the whole cluster.",
+                municipality_code="2085",
+            ),
+            Partner(
+                "business",
+                "Bergslagens Kraftelektronik AB",
+                Helix.BUSINESS,
+                "Manufacturer of power electronics for grids and charging.",
+                "Charging and storage equipment for the pilots, and summer jobs for students.",
+            ),
+            Partner(
+                "civil",
+                "Unga i Bergslagen",
+                Helix.CIVIL_SOCIETY,
+                "Youth association in Ludvika, Smedjebacken and Säter.",
+                "Brings young people's views into the needs and the town-centre pilots.",
+            ),
+        ),
+        roster=(
+            RosterSpec("manager2@demo.innocities.se", RosterRole.PROGRAMME_MANAGER),
+            RosterSpec("coordinator2@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "2085"),
+            RosterSpec("oskar.lindgren@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "2061"),
+            RosterSpec("sofia.hedlund@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "2082"),
+            RosterSpec("nils.granath@demo.innocities.se", RosterRole.MUNICIPAL_CONTACT, "2083"),
+            RosterSpec(
+                "annika.pers@demo.innocities.se",
+                RosterRole.MUNICIPAL_CONTACT,
+                "2026",
+                ended_days_ago=90,
+            ),
+            RosterSpec(
+                "kristina.olsson@demo.innocities.se",
+                RosterRole.PARTNER_CONTACT,
+                partner_key="energy",
+            ),
+            RosterSpec(
+                "mikael.forsberg@demo.innocities.se",
+                RosterRole.PARTNER_CONTACT,
+                partner_key="business",
+            ),
+        ),
+    ),
+)
+
+# Which partners (by their key in the cluster) take part in the tasks of which module.
+MODULE_PARTNERS = {
+    "quadruple-helix": ("academia", "business", "civil"),
+    "pilots-idea-to-operation": ("academia", "park", "business"),
+    "uncertainty-and-foresight": ("academia",),
+    "sustainability-agenda-2030": ("energy",),
+    "data-and-digital-infrastructure": ("energy", "park"),
+}
+
+
+@dataclass(frozen=True)
+class UpdateSpec:
+    days_ago: int
+    achieved: str
+    next_steps: str = ""
+    blockers: str = ""
+    override_to: str = ""  # a status other than the proposed one, with ``override_reason``
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramSpec:
+    code: str
+    cluster: str
+    template: str
+    title: str
+    goals: str
+    months_from_now: int  # start on the 1st of the month this many months away (negative: past)
+    coordinator: str
+    status: str = ProgramStatus.ACTIVE
+    overdue_tasks: int = 0  # past-due tasks left open on purpose (the latest ones)
+    overdue_milestones: int = 0
+    blocked: bool = False  # one of the overdue tasks is blocked, not just late
+    due_this_week: bool = False
+    completed: bool = False
+    cancelled_task: str = ""
+    updates: tuple[UpdateSpec, ...] = field(default=())
+
+
+PROGRAMS = (
+    ProgramSpec(
+        code="1442",
+        cluster="Västra Götaland smart och hållbar",
+        template=THREE_YEARS,
+        title="Vårgårda – smart rural municipality 2030",
+        goals=(
+            "Residents in every village can get to work, school and care without a car of "
+            "their own. Public buildings use 20 % less energy. At least six pilots within six "
+            "months, two of them in operation by the end of year two."
+        ),
+        months_from_now=-14,
+        coordinator="coordinator@demo.innocities.se",
+        overdue_tasks=2,
+        overdue_milestones=1,
+        due_this_week=True,
+        updates=(
+            UpdateSpec(
+                40,
+                "Innovation strategy adopted; the annual evaluation showed clear progress in "
+                "the culture dimensions. Idea call closed with 41 ideas.",
+                "Select the pilot portfolio with management.",
+            ),
+            UpdateSpec(
+                3,
+                "Four pilots are running: demand-responsive transport in Nårunga, digital "
+                "key boxes in home care, smart meters in two schools and a water leakage "
+                "sensor pilot.",
+                "Start the last two pilots and begin the evaluation with the university college.",
+                "The energy company's board has not yet approved its share of the meter pilot.",
+                override_to=ProgressStatus.AT_RISK,
+                override_reason=(
+                    "The overdue milestone waits only for the energy company's board decision "
+                    "on the meter pilot, expected this month. Everything else is on plan, so we "
+                    "judge the programme at risk rather than off track."
+                ),
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="1466",
+        cluster="Västra Götaland smart och hållbar",
+        template=STARTER_YEAR,
+        title="Herrljunga – first year of innovation",
+        goals="An adopted innovation strategy, partners in all four helices and six pilots.",
+        months_from_now=-13,
+        coordinator="maria.ek@demo.innocities.se",
+        completed=True,
+        cancelled_task="Access to the business cluster and test beds",
+        updates=(
+            UpdateSpec(
+                20,
+                "All milestones reached: strategy adopted, two pilots handed over to home care "
+                "and the water works. The annual evaluation was presented to the municipal "
+                "executive board.",
+                "Apply for the three-year programme.",
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="1445",
+        cluster="Västra Götaland smart och hållbar",
+        template=THREE_YEARS,
+        title="Essunga – innovation for a living countryside",
+        goals="Keep services close to residents in a municipality of 5,600 people.",
+        months_from_now=-30,
+        coordinator="peter.johansson@demo.innocities.se",
+        updates=(
+            UpdateSpec(
+                12,
+                "Open data published for the first time; the Agenda 2030 baseline is in place.",
+                "Local Agenda 2030 targets to the council in the budget round.",
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="1463",
+        cluster="Västra Götaland smart och hållbar",
+        template=THREE_YEARS,
+        title="Mark – innovation in welfare and textiles",
+        goals="Welfare technology in home care and a test bed with the textile industry.",
+        months_from_now=-5,
+        coordinator="lena.fransson@demo.innocities.se",
+        due_this_week=True,
+        updates=(
+            UpdateSpec(
+                6,
+                "Self-assessment done with 212 answers; interviews held in home care and schools.",
+                "Workshop on what helps and what stops new ideas.",
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="1465",
+        cluster="Västra Götaland smart och hållbar",
+        template=THREE_YEARS,
+        title="Svenljunga – three-year programme",
+        goals="To be agreed with the management team at the kick-off.",
+        months_from_now=1,
+        coordinator="erik.svensson@demo.innocities.se",
+        status=ProgramStatus.DRAFT,
+    ),
+    ProgramSpec(
+        code="2085",
+        cluster="Dalarna innovation",
+        template=THREE_YEARS,
+        title="Ludvika – energy town in transition",
+        goals=(
+            "Use the industry's waste heat in the district heating network, attract young "
+            "engineers to stay, and run six pilots with the power-engineering companies."
+        ),
+        months_from_now=-8,
+        coordinator="coordinator2@demo.innocities.se",
+        overdue_tasks=2,
+        blocked=True,
+        updates=(
+            UpdateSpec(
+                33,
+                "Innovation strategy adopted by the municipal executive board.",
+                "Roadmap with yearly targets; scenario workshop.",
+            ),
+            UpdateSpec(
+                5,
+                "Scenario workshop held with 34 participants from all four helices.",
+                "Agreement with Bergslagens högskolecentrum on evaluating the pilots.",
+                "The agreement with the learning centre waits for its new director.",
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="2061",
+        cluster="Dalarna innovation",
+        template=STARTER_YEAR,
+        title="Smedjebacken – starter year",
+        goals="Find our first pilots together with the industry and the youth association.",
+        months_from_now=-3,
+        coordinator="oskar.lindgren@demo.innocities.se",
+        due_this_week=True,
+        updates=(
+            UpdateSpec(
+                8,
+                "Kick-off held and anchored with the mayor; needs mapped in three administrations.",
+                "Prioritisation workshop with management.",
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="2082",
+        cluster="Dalarna innovation",
+        template=GREEN_TWO_YEARS,
+        title="Säter – green transition",
+        goals="Agenda 2030 targets in the budget and three energy pilots with partners.",
+        months_from_now=-10,
+        coordinator="sofia.hedlund@demo.innocities.se",
+        overdue_tasks=1,
+        updates=(
+            UpdateSpec(
+                15,
+                "Local Agenda 2030 targets adopted; sensor test bed installed in two schools.",
+                "Digital skills training for the staff running the pilots.",
+            ),
+        ),
+    ),
+    ProgramSpec(
+        code="2083",
+        cluster="Dalarna innovation",
+        template=STARTER_YEAR,
+        title="Hedemora – starter year",
+        goals="Draft: to be tailored after the self-assessment.",
+        months_from_now=2,
+        coordinator="nils.granath@demo.innocities.se",
+        status=ProgramStatus.DRAFT,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    cluster: str
+    kind: str
+    title: str
+    days_from_now: int  # moved to the next weekday
+    hours: tuple[int, int]
+    location: str
+    agenda: str
+    minutes: str = ""
+    online_url: str = ""
+    need: str = ""
+
+
+MEETINGS = (
+    MeetingSpec(
+        "Västra Götaland smart och hållbar",
+        MeetingKind.MEETING,
+        "Cluster meeting: rural mobility",
+        -45,
+        (9, 12),
+        "Vårgårda kommunhus, Kungsgatan 11",
+        "1. Welcome and round of news\n2. Shared need: rural mobility\n3. Pilot ideas\n4. AOB",
+        "The members agreed to run a joint demand-responsive transport pilot. Sjuhärad Smart "
+        "Mobilitet will present a proposal. Vårgårda leads, Essunga and Herrljunga join.",
+        need="Getting around the countryside without a car",
+    ),
+    MeetingSpec(
+        "Västra Götaland smart och hållbar",
+        MeetingKind.WORKSHOP,
+        "Workshop: the four helices on energy in public buildings",
+        -18,
+        (13, 16),
+        "Innovationspark Sjuhärad, Borås",
+        "1. Energy data from the members\n2. What business and academia offer\n3. Pilots",
+        "Twelve pilot ideas collected; three chosen for a joint application. The energy "
+        "company shares meter data from the schools.",
+        need="Energy use in public buildings",
+    ),
+    MeetingSpec(
+        "Västra Götaland smart och hållbar",
+        MeetingKind.MEETING,
+        "Cluster meeting: pilot portfolio review",
+        9,
+        (9, 12),
+        "Herrljunga kommunhus",
+        "1. Status of each municipality's pilots\n2. Lessons from Herrljunga's first year\n"
+        "3. Joint procurement of sensors",
+    ),
+    MeetingSpec(
+        "Västra Götaland smart och hållbar",
+        MeetingKind.TRAINING,
+        "Training: running pilots with users",
+        33,
+        (13, 16),
+        "",
+        "1. Success criteria\n2. Involving users\n3. From pilot to operations",
+        online_url="https://meet.demo.innocities.se/pilots-training",
+    ),
+    MeetingSpec(
+        "Dalarna innovation",
+        MeetingKind.STUDY_VISIT,
+        "Study visit: waste heat from industry",
+        -28,
+        (10, 15),
+        "Ludvika Energi, Ludvika",
+        "1. Tour of the heat-recovery plant\n2. Business models for waste heat\n3. Next steps",
+        "Säter and Hedemora want a pre-study of heat recovery from their largest industries. "
+        "Ludvika Energi shares its agreement templates.",
+        need="Heat from industry for the district heating network",
+    ),
+    MeetingSpec(
+        "Dalarna innovation",
+        MeetingKind.WORKSHOP,
+        "Workshop: data sharing with the energy companies",
+        12,
+        (9, 12),
+        "Säters stadshus",
+        "1. Which data the pilots need\n2. Legal basis\n3. Draft agreement",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    title: str
+    description: str
+    theme: str
+    priority: str
+    cluster: str = ""
+    municipality_code: str = ""
+
+
+NEEDS = (
+    NeedSpec(
+        "Getting around the countryside without a car",
+        "Older residents and young people in the villages depend on lifts; buses run rarely.",
+        "Mobility",
+        Priority.HIGH,
+        cluster="Västra Götaland smart och hållbar",
+    ),
+    NeedSpec(
+        "Energy use in public buildings",
+        "Schools and care homes from the 1970s use much energy and lack metering.",
+        "Energy",
+        Priority.MEDIUM,
+        cluster="Västra Götaland smart och hållbar",
+    ),
+    NeedSpec(
+        "Staff for elderly care",
+        "Too few applicants for home-care jobs; welfare technology could free time for care.",
+        "Health",
+        Priority.HIGH,
+        cluster="Västra Götaland smart och hållbar",
+    ),
+    NeedSpec(
+        "Heat from industry for the district heating network",
+        "Industries release heat that could warm homes if it could be recovered and sold.",
+        "Energy",
+        Priority.HIGH,
+        cluster="Dalarna innovation",
+    ),
+    NeedSpec(
+        "Young people who want to stay",
+        "Young adults move away after upper secondary school; the towns need to hold them.",
+        "Attractiveness",
+        Priority.MEDIUM,
+        cluster="Dalarna innovation",
+    ),
+    NeedSpec(
+        "Safe school routes in the town centre",
+        "Parents drive children to school because the crossings on road 42 feel unsafe.",
+        "Mobility",
+        Priority.MEDIUM,
+        municipality_code="1442",
+    ),
+    NeedSpec(
+        "Reliable water supply in dry summers",
+        "The groundwater level fell in the last two summers; leakage is not measured.",
+        "Water",
+        Priority.HIGH,
+        municipality_code="1466",
+    ),
+    NeedSpec(
+        "Digital services for residents over 75",
+        "Many older residents cannot use e-services and call or visit the reception.",
+        "Public services",
+        Priority.LOW,
+        municipality_code="1463",
+    ),
+    NeedSpec(
+        "Charging for heavy transport",
+        "Freight to the industries needs charging points the grid cannot supply today.",
+        "Energy",
+        Priority.HIGH,
+        municipality_code="2085",
+    ),
+)
+
+
+@dataclass
+class DemoResult:
+    created: Counter[str]
+    logins: list[Person]
+
+
+def seed_demo(*, stdout: TextIO | None = None) -> DemoResult:
+    """Build the demo partnership (or leave it as it is); returns what was created."""
+    with transaction.atomic():
+        seeder = _Seeder(today=timezone.localdate(), stdout=stdout)
+        seeder.run()
+    return DemoResult(created=seeder.created, logins=[p for p in PEOPLE if p.login])
+
+
+def _month_start(today: dt.date, months: int) -> dt.date:
+    index = today.year * 12 + today.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _weekday(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+class _Seeder:
+    def __init__(self, *, today: dt.date, stdout: TextIO | None) -> None:
+        self.today = today
+        self.stdout = stdout
+        self.created: Counter[str] = Counter()
+        self.users: dict[str, User] = {}
+        self.municipalities: dict[str, Municipality] = {}
+        self.clusters: dict[str, Cluster] = {}
+        self.partners: dict[tuple[str, str], Organisation] = {}  # (cluster, key)
+        self.admin: User | None = None
+
+    def run(self) -> None:
+        self._municipalities()
+        self._people()
+        self.admin = self.users["admin@demo.innocities.se"]
+        load_module_library(actor=self.admin, stdout=self.stdout)
+        self._municipal_roles()
+        for spec in CLUSTERS:
+            self._cluster(spec)
+        needs = {spec.title: self._need(spec) for spec in NEEDS}
+        for spec in PROGRAMS:
+            self._program(spec)
+        for spec in MEETINGS:
+            self._meeting(spec, needs)
+
+    def _days_ago(self, days: int) -> dt.date:
+        return self.today - dt.timedelta(days=days)
+
+    # --- reference data and people ---------------------------------------------------------
+
+    def _municipalities(self) -> None:
+        if not Municipality.objects.filter(country=Country.SWEDEN).exists():
+            load_reference_data()
+        found = {
+            m.code: m
+            for m in Municipality.objects.filter(country=Country.SWEDEN, code__in=MUNICIPALITIES)
+        }
+        for code, name in MUNICIPALITIES.items():
+            municipality = found.get(code)
+            if municipality is None or municipality.name != name:
+                raise DemoDataError(
+                    f"Municipality {code} {name} is not in the reference data as expected "
+                    "(run manage.py load_reference_data)."
+                )
+            if municipality.skr_group not in SMALL_AND_MEDIUM_GROUPS:
+                raise DemoDataError(
+                    f"{name} is in SKR group {municipality.skr_group or '(none)'}, not a small "
+                    "or medium-sized municipality (B4–C9)."
+                )
+            self.municipalities[code] = municipality
+
+    def _people(self) -> None:
+        existing = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PEOPLE])}
+        # One hash for every demo login: hashing is slow on purpose, and the password is public.
+        demo_password = make_password(DEMO_PASSWORD)
+        for person in PEOPLE:
+            user = existing.get(person.email)
+            if user is None:
+                # No invitation e-mail (user_invite would queue one): demo people log in with
+                # the published password, the others never log in at all.
+                user = User(
+                    email=person.email,
+                    full_name=person.full_name,
+                    language="sv",
+                    is_staff=person.is_admin,
+                    is_superuser=person.is_admin,
+                )
+                if person.login:
+                    user.password = demo_password
+                else:
+                    user.set_unusable_password()
+                user.full_clean()
+                user.save()
+                self.created["people"] += 1
+            self.users[person.email] = user
+
+    def _municipal_roles(self) -> None:
+        existing = set(
+            MunicipalityMembership.objects.filter(user__in=self.users.values()).values_list(
+                "user__email", "municipality__code"
+            )
+        )
+        for email, code, role in MUNICIPAL_ROLES:
+            if (email, code) in existing:
+                continue
+            membership = MunicipalityMembership(
+                user=self.users[email], municipality=self.municipalities[code], role=role
+            )
+            validated_save(membership, actor=self.admin)
+            self.created["municipal roles"] += 1
+
+    # --- clusters --------------------------------------------------------------------------
+
+    def _cluster(self, spec: ClusterSpec) -> None:
+        cluster = Cluster.objects.filter(name=spec.name).first()
+        manager = self.users[spec.roster[0].email]
+        if cluster is None:
+            cluster = Cluster(
+                name=spec.name,
+                theme=spec.theme,
+                description=spec.description,
+                status=ClusterStatus.ACTIVE,
+                starts_on=_month_start(self._days_ago(spec.started_days_ago), 0),
+            )
+            validated_save(cluster, actor=self.admin)
+            self.created["clusters"] += 1
+        self.clusters[spec.name] = cluster
+        for member in spec.members:
+            self._member(cluster, member, manager)
+        for partner in spec.partners:
+            self._partner(cluster, partner, manager)
+        for entry in spec.roster:
+            self._roster(cluster, entry, manager)
+
+    def _member(self, cluster: Cluster, member: Member, manager: User) -> None:
+        municipality = self.municipalities[member.code]
+        if cluster.memberships.filter(municipality=municipality).exists():
+            return
+        joined = (
+            self._days_ago(member.joined_days_ago)
+            if member.joined_days_ago is not None
+            else cluster.starts_on
+        )
+        membership = cluster_add_municipality(
+            cluster=cluster,
+            municipality=municipality,
+            joined_on=joined,
+            actor=self.admin,
+            note=member.note,
+        )
+        if member.left_days_ago is not None:
+            cluster_end_membership(
+                membership=membership, left_on=self._days_ago(member.left_days_ago), actor=manager
+            )
+        self.created["cluster members"] += 1
+
+    def _partner(self, cluster: Cluster, spec: Partner, manager: User) -> None:
+        organisation = Organisation.objects.filter(name=spec.name).first()
+        if organisation is None:
+            organisation = Organisation(
+                name=spec.name,
+                helix=spec.helix,
+                description=spec.description,
+                municipality=(
+                    self.municipalities[spec.municipality_code] if spec.municipality_code else None
+                ),
+            )
+            validated_save(organisation, actor=manager)
+            self.created["organisations"] += 1
+        self.partners[(cluster.name, spec.key)] = organisation
+        if not cluster.partners.filter(organisation=organisation).exists():
+            cluster_add_partner(
+                cluster=cluster,
+                organisation=organisation,
+                joined_on=cluster.starts_on + dt.timedelta(days=30),
+                contribution=spec.contribution,
+                actor=manager,
+            )
+            self.created["cluster partners"] += 1
+
+    def _roster(self, cluster: Cluster, spec: RosterSpec, manager: User) -> None:
+        user = self.users[spec.email]
+        if cluster.roster.filter(user=user, role=spec.role).exists():
+            return
+        entry = roster_add_person(
+            cluster=cluster,
+            user=user,
+            role=spec.role,
+            started_on=cluster.starts_on,
+            organisation=self.partners[(cluster.name, spec.partner_key)]
+            if spec.partner_key
+            else None,
+            municipality=self.municipalities[spec.municipality_code]
+            if spec.municipality_code
+            else None,
+            # The first programme manager is put in place by the administrator.
+            actor=self.admin if spec.role == RosterRole.PROGRAMME_MANAGER else manager,
+        )
+        if spec.ended_days_ago is not None:
+            roster_end_person(
+                entry=entry, ended_on=self._days_ago(spec.ended_days_ago), actor=manager
+            )
+        self.created["roster entries"] += 1
+
+    def _need(self, spec: NeedSpec) -> Need:
+        cluster = self.clusters[spec.cluster] if spec.cluster else None
+        municipality = (
+            self.municipalities[spec.municipality_code] if spec.municipality_code else None
+        )
+        need = Need.objects.filter(
+            title=spec.title, cluster=cluster, municipality=municipality
+        ).first()
+        if need is not None:
+            return need
+        author = (
+            self._manager_of(cluster) if cluster else self._coordinator_of(spec.municipality_code)
+        )
+        need = Need(
+            title=spec.title,
+            description=spec.description,
+            theme=spec.theme,
+            priority=spec.priority,
+            cluster=cluster,
+            municipality=municipality,
+            created_by=author,
+        )
+        validated_save(need, actor=author)
+        self.created["needs"] += 1
+        return need
+
+    def _manager_of(self, cluster: Cluster) -> User:
+        spec = next(spec for spec in CLUSTERS if spec.name == cluster.name)
+        return self.users[spec.roster[0].email]
+
+    def _coordinator_of(self, code: str) -> User:
+        email = next(
+            email
+            for email, municipality, role in MUNICIPAL_ROLES
+            if municipality == code and role == MunicipalityRole.COORDINATOR
+        )
+        return self.users[email]
+
+    # --- meetings --------------------------------------------------------------------------
+
+    def _meeting(self, spec: MeetingSpec, needs: dict[str, Need]) -> None:
+        cluster = self.clusters[spec.cluster]
+        if cluster.meetings.filter(title=spec.title).exists():
+            return
+        manager = self._manager_of(cluster)
+        day = _weekday(self.today + dt.timedelta(days=spec.days_from_now))
+        zone = timezone.get_current_timezone()
+        meeting = Meeting(
+            cluster=cluster,
+            kind=spec.kind,
+            title=spec.title,
+            starts_at=dt.datetime.combine(day, dt.time(spec.hours[0]), tzinfo=zone),
+            ends_at=dt.datetime.combine(day, dt.time(spec.hours[1]), tzinfo=zone),
+            location=spec.location,
+            online_url=spec.online_url,
+            agenda=spec.agenda,
+            minutes=spec.minutes,
+            need=needs.get(spec.need),
+        )
+        invitees = sorted(
+            {entry.user for entry in cluster.roster.filter(ended_on__isnull=True)},
+            key=lambda user: user.email,
+        )
+        meeting_save(meeting=meeting, invitees=invitees, actor=manager)
+        participants = list(meeting.participants.select_related("user").order_by("user__email"))
+        past = day < self.today
+        attendance: dict[int, str] = {}
+        for index, participant in enumerate(participants):
+            # Past: all replied, one declined and one no-show. Coming: some have not replied.
+            if index % 5 == 3:
+                meeting_reply(participant=participant, reply=Reply.DECLINED)
+                attendance[participant.pk] = Attendance.ABSENT
+            elif past or index % 3 != 2:
+                meeting_reply(participant=participant, reply=Reply.ACCEPTED)
+                attendance[participant.pk] = (
+                    Attendance.ABSENT if index == len(participants) - 1 else Attendance.ATTENDED
+                )
+        if past:
+            meeting_mark_attendance(meeting=meeting, attendance=attendance, actor=manager)
+            # Replies are stamped with the time of the seed; a past meeting's came before it.
+            meeting.participants.exclude(replied_at=None).update(
+                replied_at=meeting.starts_at - dt.timedelta(days=6)
+            )
+        self.created["meetings"] += 1
+
+    # --- programmes ------------------------------------------------------------------------
+
+    def _program(self, spec: ProgramSpec) -> None:
+        municipality = self.municipalities[spec.code]
+        if municipality.programs.filter(title=spec.title).exists():
+            return
+        cluster = self.clusters[spec.cluster]
+        manager = self._manager_of(cluster)
+        coordinator = self.users[spec.coordinator]
+        program = program_create_from_template(
+            municipality=municipality,
+            template=ProgramTemplate.objects.get(name=spec.template),
+            starts_on=_month_start(self.today, spec.months_from_now),
+            actor=manager,
+            cluster=cluster,
+            title=spec.title,
+            goals=spec.goals,
+            coordinators=[coordinator],
+            status=ProgramStatus.DRAFT
+            if spec.status == ProgramStatus.DRAFT
+            else ProgramStatus.ACTIVE,
+        )
+        self.created["programmes"] += 1
+        if spec.status == ProgramStatus.DRAFT:
+            return
+        partners = {
+            key: organisation
+            for (cluster_name, key), organisation in self.partners.items()
+            if cluster_name == cluster.name
+        }
+        self._bring_tasks_to_date(program, spec, coordinator, partners)
+        self._bring_milestones_to_date(program, spec, coordinator)
+        if spec.due_this_week:
+            self._make_something_due_this_week(program, coordinator)
+        for update in spec.updates:
+            self._progress_update(program, update, coordinator)
+        if spec.completed:
+            program_update(program=program, actor=manager, status=ProgramStatus.COMPLETED)
+
+    def _completion_day(self, item: Task | Milestone, index: int) -> dt.date:
+        """A believable day the item was done: on its due date or a few days before."""
+        earliest = getattr(item, "starts_on", None) or item.due_on
+        return min(max(item.due_on - dt.timedelta(days=index % 4), earliest), self.today)
+
+    def _bring_tasks_to_date(
+        self,
+        program: Program,
+        spec: ProgramSpec,
+        coordinator: User,
+        partners: dict[str, Organisation],
+    ) -> None:
+        """Done before today, started in progress by elapsed time, the next 90 days owned;
+        except the latest past-due ones kept open on purpose."""
+        today = self.today
+        tasks = list(
+            program.tasks.select_related("module__module_template").order_by("due_on", "id")
+        )
+        past_due = [task.pk for task in tasks if task.due_on < today]
+        kept_open = past_due[len(past_due) - spec.overdue_tasks :] if spec.overdue_tasks else []
+        done_on: dict[int, dt.date] = {}
+        for index, task in enumerate(tasks):
+            if task.title == spec.cancelled_task:
+                status, percent = ItemStatus.CANCELLED, 0
+            elif task.pk in kept_open:
+                blocked = spec.blocked and task.pk == kept_open[0]
+                status = ItemStatus.BLOCKED if blocked else ItemStatus.IN_PROGRESS
+                percent = 40 if blocked else 70
+            elif task.due_on < today or spec.completed:
+                status, percent = ItemStatus.DONE, 100
+                done_on[task.pk] = self._completion_day(task, index)
+            elif task.starts_on and task.starts_on <= today:
+                length = max((task.due_on - task.starts_on).days, 1)
+                elapsed = (today - task.starts_on).days / length
+                status, percent = ItemStatus.IN_PROGRESS, min(max(round(elapsed * 10) * 10, 10), 90)
+            elif task.due_on <= today + dt.timedelta(days=90):
+                status, percent = None, None
+            else:
+                continue
+            template = task.module.module_template if task.module else None
+            keys = MODULE_PARTNERS.get(template.code, ()) if template else ()
+            task_update(
+                task=task,
+                actor=coordinator,
+                status=status,
+                percent=percent,
+                owner=coordinator,
+                organisations=[partners[key] for key in keys if key in partners] or None,
+            )
+        self._backdate_completion(Task, done_on)
+
+    def _bring_milestones_to_date(
+        self, program: Program, spec: ProgramSpec, coordinator: User
+    ) -> None:
+        today = self.today
+        milestones = list(program.milestones.order_by("due_on", "id"))
+        past_due = [m.pk for m in milestones if m.due_on < today]
+        kept_open = (
+            past_due[len(past_due) - spec.overdue_milestones :] if spec.overdue_milestones else []
+        )
+        done_on: dict[int, dt.date] = {}
+        for index, milestone in enumerate(milestones):
+            if spec.completed or (milestone.due_on < today and milestone.pk not in kept_open):
+                status = ItemStatus.DONE
+                done_on[milestone.pk] = self._completion_day(milestone, index)
+            elif milestone.due_on <= today + dt.timedelta(days=90):
+                status = None
+            else:
+                continue
+            milestone_update(
+                milestone=milestone, actor=coordinator, status=status, owner=coordinator
+            )
+        self._backdate_completion(Milestone, done_on)
+
+    def _backdate_completion(
+        self, model: type[Task] | type[Milestone], done_on: dict[int, dt.date]
+    ) -> None:
+        # The services stamp completion with today's date; the demo's past work was finished on
+        # the days it was due, so reports and "done this week" lists look like a real year.
+        for pk, day in done_on.items():
+            model.objects.filter(pk=pk).update(completed_on=day)
+            model.history.filter(id=pk, completed_on=self.today).update(completed_on=day)
+
+    def _make_something_due_this_week(self, program: Program, coordinator: User) -> None:
+        """Guarantee an open item due within the week, as a real deadline change would."""
+        today, week = self.today, self.today + dt.timedelta(days=7)
+        open_items = (ItemStatus.TODO, ItemStatus.IN_PROGRESS)
+        if (
+            program.tasks.filter(status__in=open_items, due_on__range=(today, week)).exists()
+            or program.milestones.filter(
+                status__in=open_items, due_on__range=(today, week)
+            ).exists()
+        ):
+            return
+        task = (
+            program.tasks.filter(status__in=open_items, starts_on__lte=today, due_on__gt=week)
+            .order_by("due_on")
+            .first()
+        )
+        if task is not None:
+            task_update(task=task, actor=coordinator, due_on=today + dt.timedelta(days=4))
+            return
+        milestone = program.milestones.filter(status__in=open_items, due_on__gt=week).first()
+        if milestone is not None:
+            milestone_update(
+                milestone=milestone, actor=coordinator, due_on=today + dt.timedelta(days=5)
+            )
+
+    def _progress_update(self, program: Program, spec: UpdateSpec, author: User) -> None:
+        proposed = program_summary(program, today=self.today).proposed_status
+        override = bool(spec.override_to) and spec.override_to != proposed
+        update = progress_update_submit(
+            program=program,
+            author=author,
+            status=spec.override_to if override else proposed,
+            achieved=spec.achieved,
+            next_steps=spec.next_steps,
+            blockers=spec.blockers,
+            override_reason=spec.override_reason if override else "",
+        )
+        # Written now, but dated in the past so the programme has a reporting history.
+        written = timezone.now() - dt.timedelta(days=spec.days_ago)
+        ProgressUpdate.objects.filter(pk=update.pk).update(created_at=written)

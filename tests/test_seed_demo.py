@@ -1,0 +1,329 @@
+"""``manage.py seed_demo``: a believable demo partnership, built once, safe to run again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import F, Q
+from django.test import override_settings
+from django.utils import timezone
+
+from clusters.models import Attendance, Cluster, Meeting, Need, Reply, RosterRole
+from innocities.accounts.models import User
+from innocities.core.demo import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, SMALL_AND_MEDIUM_GROUPS
+from innocities.core.permissions import Level, load_roles, program_level
+from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
+from municipalities.reference import DATA_DIR, read_reference_data
+from programs.models import (
+    OPEN_STATUSES,
+    ItemStatus,
+    Milestone,
+    Program,
+    ProgramStatus,
+    ProgressUpdate,
+    Task,
+)
+
+CLUSTER_A = "Västra Götaland smart och hållbar"
+CLUSTER_B = "Dalarna innovation"
+LOGINS = {
+    "admin@demo.innocities.se",
+    "manager@demo.innocities.se",
+    "coordinator@demo.innocities.se",
+    "viewer@demo.innocities.se",
+    "partner@demo.innocities.se",
+    "manager2@demo.innocities.se",
+    "coordinator2@demo.innocities.se",
+}
+APPS = ("accounts", "municipalities", "clusters", "programs")
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every model (history included) in the apps the demo writes to."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values_list())
+        for app in APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module into an empty database (so the reference data
+    and the library are loaded on the way), inside a transaction rolled back when the module
+    is done: each test's own transaction nests inside it, and no demo row outlives the module.
+    pytest-django runs with DEBUG off, so it forces, as an operator would."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        outer = transaction.atomic()
+        outer.__enter__()
+        output = seed("--force")
+    try:
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def fast_hashers(settings):
+    # Real hashing costs most of a second per password check; the tests check several.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+# --- the data it is built on ---------------------------------------------------------------
+
+
+def test_demo_municipalities_are_real_small_and_medium_ones():
+    reference = {
+        m.code: m
+        for m in read_reference_data(DATA_DIR).municipalities
+        if m.country == Country.SWEDEN
+    }
+    for code, name in MUNICIPALITIES.items():
+        assert reference[code].name == name
+        assert reference[code].skr_group in SMALL_AND_MEDIUM_GROUPS, name
+
+
+# --- running it ----------------------------------------------------------------------------
+
+
+def test_first_run_creates_the_partnership_and_prints_every_login(seeded):
+    assert "Demo partnership created" in seeded
+    assert f"password: {DEMO_PASSWORD}" in seeded
+    for email in LOGINS:
+        assert email in seeded
+    assert Municipality.objects.filter(country=Country.SWEDEN).count() == 290
+
+
+def test_second_run_creates_nothing_and_changes_nothing(seeded):
+    before = snapshot()
+    output = seed("--force")
+    assert snapshot() == before
+    assert "nothing changed" in output
+    for email in LOGINS:
+        assert email in output
+
+
+@override_settings(DEBUG=False)
+def test_refuses_with_debug_off_unless_forced(seeded, monkeypatch):
+    called = []
+    monkeypatch.setattr(
+        "innocities.core.management.commands.seed_demo.seed_demo", lambda **kw: called.append(1)
+    )
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        seed()
+    assert not called
+
+
+@override_settings(DEBUG=True)
+def test_runs_without_force_when_debug_is_on(seeded):
+    before = snapshot()
+    assert "nothing changed" in seed()
+    assert snapshot() == before
+
+
+def test_unknown_municipality_fails_with_a_message_and_writes_nothing(seeded, monkeypatch):
+    monkeypatch.setitem(MUNICIPALITIES, "2999", "Nowhere")
+    before = snapshot()
+    with pytest.raises(CommandError, match="2999 Nowhere is not in the reference data"):
+        seed("--force")
+    assert snapshot() == before
+
+
+# --- people and roles ----------------------------------------------------------------------
+
+
+def test_every_demo_login_has_the_published_password(seeded):
+    for email in LOGINS:
+        person = user(email)
+        assert person.check_password(DEMO_PASSWORD), email
+        assert person.is_active
+        assert " " in person.full_name  # a first and a last name
+    others = User.objects.exclude(email__in=LOGINS)
+    assert others.exists()
+    assert not any(person.has_usable_password() for person in others)
+    assert {p.email for p in PEOPLE if p.login} == LOGINS
+
+
+def test_admin_is_staff_and_superuser_and_nobody_else_is(seeded):
+    admin = user("admin@demo.innocities.se")
+    assert admin.is_staff and admin.is_superuser
+    assert list(User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))) == [admin]
+
+
+def test_managers_manage_their_own_cluster_only(seeded):
+    cluster_a, cluster_b = Cluster.objects.get(name=CLUSTER_A), Cluster.objects.get(name=CLUSTER_B)
+    manager = load_roles(user("manager@demo.innocities.se"))
+    assert manager.managed_cluster_ids == {cluster_a.pk}
+    assert manager.municipality_ids == frozenset()
+    manager2 = load_roles(user("manager2@demo.innocities.se"))
+    assert manager2.managed_cluster_ids == {cluster_b.pk}
+
+
+def test_coordinator_and_viewer_share_a_municipality_in_cluster_a(seeded):
+    coordinator = user("coordinator@demo.innocities.se")
+    viewer = user("viewer@demo.innocities.se")
+    membership = coordinator.municipality_memberships.get()
+    assert membership.role == MunicipalityRole.COORDINATOR
+    assert viewer.municipality_memberships.get().municipality == membership.municipality
+    assert viewer.municipality_memberships.get().role == MunicipalityRole.VIEWER
+    assert (
+        Cluster.objects.get(name=CLUSTER_A)
+        .memberships.filter(municipality=membership.municipality, left_on__isnull=True)
+        .exists()
+    )
+    program = Program.objects.get(municipality=membership.municipality, cluster__name=CLUSTER_A)
+    assert coordinator in program.coordinators.all()
+    assert program_level(load_roles(coordinator), program) == Level.EDIT
+    assert program_level(load_roles(viewer), program) == Level.READ
+    assert not load_roles(viewer).is_manager
+
+
+def test_coordinator2_coordinates_a_programme_in_cluster_b(seeded):
+    coordinator2 = user("coordinator2@demo.innocities.se")
+    membership = coordinator2.municipality_memberships.get()
+    assert membership.role == MunicipalityRole.COORDINATOR
+    program = Program.objects.get(municipality=membership.municipality, cluster__name=CLUSTER_B)
+    assert coordinator2 in program.coordinators.all()
+    assert program_level(load_roles(coordinator2), program) == Level.EDIT
+
+
+def test_partner_contact_represents_an_organisation_involved_in_tasks(seeded):
+    partner = user("partner@demo.innocities.se")
+    entry = partner.roster_entries.get()
+    assert entry.cluster.name == CLUSTER_A
+    assert entry.role == RosterRole.PARTNER_CONTACT
+    assert entry.organisation is not None
+    assert entry.cluster.partners.filter(organisation=entry.organisation).exists()
+    assert entry.organisation.tasks.filter(program__cluster=entry.cluster).count() >= 3
+    roles = load_roles(partner)
+    assert roles.rostered_cluster_ids == {entry.cluster.pk}
+    assert not roles.is_manager and not roles.municipality_ids
+
+
+# --- the partnership -----------------------------------------------------------------------
+
+
+def test_clusters_have_partners_from_every_helix_and_an_owned_energy_company(seeded):
+    for name in (CLUSTER_A, CLUSTER_B):
+        cluster = Cluster.objects.get(name=name)
+        helices = set(cluster.partners.values_list("organisation__helix", flat=True))
+        assert helices == set(Helix.values), name
+        assert cluster.partners.filter(organisation__municipality__isnull=False).exists()
+        assert cluster.memberships.filter(left_on__isnull=True).count() >= 4
+    owned = Organisation.objects.filter(municipality__isnull=False)
+    assert all(org.helix == Helix.PUBLIC for org in owned)
+
+
+def test_cluster_members_are_small_and_medium_municipalities(seeded):
+    members = Municipality.objects.filter(cluster_memberships__isnull=False).distinct()
+    assert members.count() == len(MUNICIPALITIES)
+    assert set(members.values_list("skr_group", flat=True)) <= set(SMALL_AND_MEDIUM_GROUPS)
+
+
+def test_history_of_a_municipality_leaving_is_kept(seeded):
+    cluster = Cluster.objects.get(name=CLUSTER_B)
+    left = cluster.memberships.get(left_on__isnull=False)
+    assert left.left_on < timezone.localdate()
+    assert cluster.roster.filter(ended_on__isnull=False).exists()
+
+
+def test_programmes_are_at_different_stages(seeded):
+    today = timezone.localdate()
+    week = today + dt.timedelta(days=7)
+    statuses = set(Program.objects.values_list("status", flat=True))
+    assert {ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.COMPLETED} <= statuses
+
+    active = Q(program__status=ProgramStatus.ACTIVE, status__in=OPEN_STATUSES)
+    overdue = Task.objects.filter(active, due_on__lt=today).count()
+    overdue += Milestone.objects.filter(active, due_on__lt=today).count()
+    assert overdue >= 1
+    due_this_week = Task.objects.filter(active, due_on__range=(today, week)).count()
+    due_this_week += Milestone.objects.filter(active, due_on__range=(today, week)).count()
+    assert due_this_week >= 1
+    assert Task.objects.filter(status=ItemStatus.BLOCKED).exists()
+
+    completed = Program.objects.get(status=ProgramStatus.COMPLETED)
+    assert completed.ends_on < today
+    assert not completed.tasks.filter(status__in=OPEN_STATUSES).exists()
+    assert not completed.milestones.filter(status__in=OPEN_STATUSES).exists()
+    for draft in Program.objects.filter(status=ProgramStatus.DRAFT):
+        assert draft.starts_on > today
+        assert not draft.tasks.exclude(status=ItemStatus.TODO).exists()
+
+
+def test_coordinators_own_programme_has_overdue_and_this_weeks_items(seeded):
+    today = timezone.localdate()
+    program = user("coordinator@demo.innocities.se").coordinated_programs.get()
+    open_items = Q(status__in=OPEN_STATUSES)
+    assert program.tasks.filter(open_items, due_on__lt=today).exists()
+    assert program.milestones.filter(open_items, due_on__lt=today).exists()
+    this_week = Q(open_items, due_on__range=(today, today + dt.timedelta(days=7)))
+    assert program.tasks.filter(this_week).exists() or program.milestones.filter(this_week).exists()
+
+
+def test_done_items_were_completed_on_believable_days_with_history(seeded):
+    today = timezone.localdate()
+    done = Task.objects.filter(status=ItemStatus.DONE)
+    assert done.count() > 50
+    assert not done.filter(completed_on__gt=today).exists()
+    assert done.filter(completed_on__lt=today - dt.timedelta(days=60)).exists()
+    task = done.earliest("completed_on")
+    assert task.history.filter(history_user__isnull=False).exists()
+    assert task.history.first().completed_on == task.completed_on
+
+
+def test_progress_updates_have_a_history_and_one_overridden_status(seeded):
+    updates = ProgressUpdate.objects.all()
+    assert updates.count() >= 5
+    assert updates.filter(created_at__lt=timezone.now() - dt.timedelta(days=14)).exists()
+    overridden = updates.exclude(status=F("proposed_status"))
+    assert overridden.count() >= 1
+    assert all(update.override_reason for update in overridden)
+    assert not ProgressUpdate.objects.filter(program__status=ProgramStatus.DRAFT).exists()
+
+
+def test_meetings_past_with_minutes_and_attendance_and_coming_with_replies(seeded):
+    now = timezone.now()
+    past = Meeting.objects.filter(ends_at__lt=now)
+    coming = Meeting.objects.filter(starts_at__gt=now)
+    assert past.exists() and coming.exists()
+    for meeting in past:
+        assert meeting.minutes
+        assert meeting.participants.filter(attendance=Attendance.ATTENDED).exists()
+        assert not meeting.participants.filter(attendance=Attendance.UNKNOWN).exists()
+        assert not meeting.participants.filter(replied_at__gt=meeting.starts_at).exists()
+    for meeting in coming:
+        replies = set(meeting.participants.values_list("reply", flat=True))
+        assert {Reply.ACCEPTED, Reply.INVITED} <= replies
+        assert not meeting.minutes
+    assert Meeting.objects.filter(need__isnull=False).exists()
+    assert all(m.starts_at.astimezone().weekday() < 5 for m in Meeting.objects.all())
+
+
+def test_needs_are_shared_by_clusters_and_held_by_municipalities(seeded):
+    assert Need.objects.filter(cluster__name=CLUSTER_A).count() >= 2
+    assert Need.objects.filter(cluster__name=CLUSTER_B).count() >= 2
+    assert Need.objects.filter(municipality__isnull=False).count() >= 3
