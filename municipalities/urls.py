@@ -8,4 +8,11 @@ app_name = "municipalities"
 
 urlpatterns = [
     path("", views.list_view, name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/people/", views.members, name="members"),
+    path(
+        "<int:pk>/people/<int:membership_pk>/revoke/",
+        views.member_revoke,
+        name="member_revoke",
+    ),
 ]

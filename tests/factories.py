@@ -77,7 +77,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     country = Country.SWEDEN
     county = factory.SubFactory(CountyFactory)
-    code = factory.Sequence(lambda n: f"{14}{n % 100:02d}" if n < 100 else f"9{n % 1000:03d}")
+    # 8000–9999 is no real kommunkod, so factories never collide with the test world's codes.
+    code = factory.Sequence(lambda n: f"{8000 + n % 2000}")
     name = factory.Sequence(lambda n: f"Kommun {n}")
     skr_group = "C7"
 

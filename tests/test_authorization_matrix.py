@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.authz
 from tests.authz import PERSONAS, Rule
+from tests.authz.core import ADMIN_RULE
 from tests.conftest import client_for
 
 # Admin and allauth have many patterns; the rules for them are in tests/authz/core.py, keyed
@@ -35,11 +36,14 @@ def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= _url_names(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            names.add(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>")
+            names.add(f"{namespace}{pattern.name or f'<unnamed {pattern}>'}")
     return names
 
 
 RULES = _load_rules()
+# The admin's own staff check guards every admin:* URL; its index stands for the prefix here,
+# and tests/accounts/test_admin_access.py walks every registered model's pages.
+RULES.setdefault("admin:index", ADMIN_RULE)
 
 
 def _covered(name: str) -> bool:

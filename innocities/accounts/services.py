@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innocities.accounts.models import User
+
+if TYPE_CHECKING:
+    from municipalities.models import Municipality, MunicipalityMembership
 
 
 @transaction.atomic
@@ -34,6 +39,35 @@ def user_invite(
     inviter_id = invited_by.pk if invited_by else None
     transaction.on_commit(lambda: send_invitation.delay(user.pk, inviter_id))
     return user, True
+
+
+@transaction.atomic
+def user_invite_with_role(
+    *,
+    email: str,
+    full_name: str,
+    invited_by: User | None,
+    language: str = "sv",
+    municipality: Municipality | None = None,
+    role: str = "",
+) -> tuple[User, bool, MunicipalityMembership | None]:
+    """Invite as ``user_invite`` does and, with a municipality, give the person ``role`` there.
+
+    Returns (user, created, membership or None). One transaction: if the role cannot be given
+    (e.g. the person already holds it), nobody is invited and no e-mail is queued.
+    """
+    # Imported here: municipalities' services build on user_invite above.
+    from municipalities.services import municipality_membership_grant
+
+    user, created = user_invite(
+        email=email, full_name=full_name, invited_by=invited_by, language=language
+    )
+    membership = None
+    if municipality is not None:
+        membership = municipality_membership_grant(
+            municipality=municipality, user=user, role=role, actor=invited_by
+        )
+    return user, created, membership
 
 
 @transaction.atomic

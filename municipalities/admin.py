@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from municipalities.models import County, Municipality, MunicipalityMembership, Organisation
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "country")
+    list_filter = ("country",)
+    search_fields = ("name", "code")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "county", "skr_group", "population", "population_year")
+    list_filter = ("country", "county", "skr_group")
+    list_select_related = ("county",)
+    search_fields = ("name", "code")
+    autocomplete_fields = ("county",)
+    ordering = ("country", "code")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "helix", "municipality")
+    list_filter = ("helix",)
+    list_select_related = ("municipality",)
+    search_fields = ("name",)
+    autocomplete_fields = ("municipality",)
+    # Django 6 assumes https for a URL typed without a scheme; say so now (and silence 5.2's
+    # deprecation warning, an error in the tests).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(MunicipalityMembership)
+class MunicipalityMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "municipality", "role", "created_at")
+    list_filter = ("role",)
+    list_select_related = ("user", "municipality")
+    search_fields = ("user__email", "user__full_name", "municipality__name", "municipality__code")
+    autocomplete_fields = ("user", "municipality")
+    readonly_fields = ("created_at",)

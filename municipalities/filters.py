@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster
+from innocities.core.permissions import Roles
+from municipalities.models import Country, County, Municipality, SkrGroup
+from municipalities.selectors import cluster_filter_choices, search_municipalities
+
+
+class MunicipalityFilter(django_filters.FilterSet):
+    """Search and filters of the municipality list.
+
+    The cluster choices are the clusters the person may read, so the filter neither shows nor
+    accepts a cluster outside their scope (an unknown id is a form error, not a leak).
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or code"), "type": "search"}),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=Country.choices, empty_label=_("All countries")
+    )
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=County.objects.all(), empty_label=_("All counties")
+    )
+    skr_group = django_filters.ChoiceFilter(
+        label=_("SKR group"), choices=SkrGroup.choices, empty_label=_("All groups")
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("Cluster"),
+        queryset=Cluster.objects.none(),
+        method="filter_cluster",
+        empty_label=_("All clusters"),
+    )
+
+    class Meta:
+        model = Municipality
+        fields = ["q", "country", "county", "skr_group", "cluster"]
+
+    def __init__(self, *args: object, roles: Roles, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["cluster"].queryset = cluster_filter_choices(roles)
+
+    def filter_search(
+        self, queryset: QuerySet[Municipality], name: str, value: str
+    ) -> QuerySet[Municipality]:
+        return search_municipalities(queryset, value)
+
+    def filter_cluster(
+        self, queryset: QuerySet[Municipality], name: str, value: object
+    ) -> QuerySet[Municipality]:
+        if not value:
+            return queryset
+        return queryset.filter(
+            cluster_memberships__cluster=value, cluster_memberships__left_on__isnull=True
+        ).distinct()

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from innocities.accounts.models import User
+from municipalities.models import MunicipalityRole
+
+
+class MembershipGrantForm(forms.Form):
+    """Appoint a coordinator or viewer: an existing account by e-mail, or invite a new person."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Needed only to invite someone who has no account yet."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MunicipalityRole.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=User._meta.get_field("language").choices,
+        initial="sv",
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
