@@ -18,10 +18,12 @@ from clusters.models import (
     MeetingParticipant,
     MeetingStatus,
     MembershipStatus,
+    Need,
     Reply,
     RosterEntry,
 )
 from innocities.accounts.models import User
+from innocities.accounts.services import user_invite
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, Organisation
 
@@ -194,3 +196,96 @@ def meeting_mark_attendance(
         participant.save(update_fields=["attendance"])
         changed += 1
     return changed
+
+
+# --- added with the cluster pages -------------------------------------------------------
+
+
+@transaction.atomic
+def cluster_add_new_partner(
+    *,
+    cluster: Cluster,
+    name: str,
+    helix: str,
+    joined_on: dt.date,
+    municipality: Municipality | None = None,
+    contribution: str = "",
+    actor: User | None,
+) -> ClusterPartner:
+    """Create an organisation and make it a partner of ``cluster`` in one step.
+
+    If the partnership is refused, the organisation is not created either.
+    """
+    organisation = Organisation(name=name.strip(), helix=helix, municipality=municipality)
+    validated_save(organisation, actor=actor)
+    return cluster_add_partner(
+        cluster=cluster,
+        organisation=organisation,
+        joined_on=joined_on,
+        contribution=contribution,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def roster_add_or_invite_person(
+    *,
+    cluster: Cluster,
+    email: str,
+    full_name: str,
+    role: str,
+    started_on: dt.date,
+    organisation: Organisation | None = None,
+    municipality: Municipality | None = None,
+    actor: User | None,
+    language: str = "sv",
+) -> tuple[RosterEntry, bool]:
+    """Put the person with ``email`` on the roster, inviting them first if they have no account.
+
+    Returns (entry, invited). A new person needs a full name. The invitation is sent only
+    after the whole change commits, so a refused roster entry sends no e-mail.
+    """
+    known = User.objects.filter(email__iexact=email.strip()).exists()
+    if not known and not full_name.strip():
+        raise ValidationError(
+            {
+                "full_name": _(
+                    "Nobody has an account with this e-mail: give a full name to invite them."
+                )
+            }
+        )
+    user, invited = user_invite(
+        email=email, full_name=full_name, invited_by=actor, language=language
+    )
+    entry = roster_add_person(
+        cluster=cluster,
+        user=user,
+        role=role,
+        started_on=started_on,
+        organisation=organisation,
+        municipality=municipality,
+        actor=actor,
+    )
+    return entry, invited
+
+
+@transaction.atomic
+def cluster_add_need(
+    *,
+    cluster: Cluster,
+    title: str,
+    description: str = "",
+    theme: str = "",
+    priority: str,
+    actor: User | None,
+) -> Need:
+    """A shared need of the cluster (not of one municipality)."""
+    need = Need(
+        cluster=cluster,
+        title=title,
+        description=description,
+        theme=theme,
+        priority=priority,
+        created_by=actor,
+    )
+    return validated_save(need, actor=actor)

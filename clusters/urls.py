@@ -2,10 +2,31 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clusters import views
+from clusters.views import meetings, pages, roster
 
 app_name = "clusters"
 
 urlpatterns = [
-    path("", views.list_view, name="list"),
+    path("", pages.list_view, name="list"),
+    path("<int:pk>/", pages.detail, name="detail"),
+    path("<int:pk>/members/add/", roster.member_add, name="member_add"),
+    path("<int:pk>/members/<int:membership_pk>/end/", roster.member_end, name="member_end"),
+    path("<int:pk>/partners/add/", roster.partner_add, name="partner_add"),
+    path("<int:pk>/partners/<int:partner_pk>/end/", roster.partner_end, name="partner_end"),
+    path("<int:pk>/people/add/", roster.person_add, name="person_add"),
+    path("<int:pk>/people/<int:entry_pk>/end/", roster.person_end, name="person_end"),
+    path("<int:pk>/needs/add/", roster.need_add, name="need_add"),
+    path("<int:pk>/meetings/", meetings.meetings, name="meetings"),
+    path("<int:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("<int:pk>/meetings/<int:meeting_pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/meetings/<int:meeting_pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"
+    ),
+    path("<int:pk>/meetings/<int:meeting_pk>/reply/", meetings.meeting_reply, name="meeting_reply"),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/attendance/",
+        meetings.meeting_attendance,
+        name="meeting_attendance",
+    ),
 ]

@@ -1,0 +1,141 @@
+"""Admin for clusters, their rosters, meetings and needs.
+
+The roster models use SimpleHistoryAdmin so their history pages show every change, also the
+ones made in the portal. Roster rows end with a date and are never deleted, so the admin
+offers no delete for them either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters.models import (
+    Cluster,
+    ClusterMembership,
+    ClusterPartner,
+    Meeting,
+    MeetingParticipant,
+    Need,
+    RosterEntry,
+)
+
+
+class NoDeleteMixin:
+    """Roster history is never deleted: rows are ended with a date instead."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ClusterMembershipInline(NoDeleteMixin, admin.TabularInline):
+    model = ClusterMembership
+    fields = ("municipality", "status", "joined_on", "left_on", "note")
+    autocomplete_fields = ("municipality",)
+    extra = 0
+
+
+class ClusterPartnerInline(NoDeleteMixin, admin.TabularInline):
+    model = ClusterPartner
+    fields = ("organisation", "contribution", "joined_on", "left_on")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+
+class RosterEntryInline(NoDeleteMixin, admin.TabularInline):
+    model = RosterEntry
+    fields = ("user", "role", "organisation", "municipality", "started_on", "ended_on")
+    autocomplete_fields = ("user", "organisation", "municipality")
+    extra = 0
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "theme", "status", "starts_on", "ends_on")
+    list_filter = ("status",)
+    search_fields = ("name", "theme")
+    date_hierarchy = "starts_on"
+    inlines = (ClusterMembershipInline, ClusterPartnerInline, RosterEntryInline)
+
+
+@admin.register(ClusterMembership)
+class ClusterMembershipAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("municipality", "cluster", "status", "joined_on", "left_on")
+    list_filter = ("status", "cluster", ("left_on", admin.EmptyFieldListFilter))
+    list_select_related = ("municipality", "cluster")
+    search_fields = ("municipality__name", "municipality__code", "cluster__name")
+    autocomplete_fields = ("cluster", "municipality")
+    date_hierarchy = "joined_on"
+
+
+@admin.register(ClusterPartner)
+class ClusterPartnerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("organisation", "cluster", "joined_on", "left_on")
+    list_filter = ("cluster", "organisation__helix", ("left_on", admin.EmptyFieldListFilter))
+    list_select_related = ("organisation", "cluster")
+    search_fields = ("organisation__name", "cluster__name", "contribution")
+    autocomplete_fields = ("cluster", "organisation")
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "user",
+        "role",
+        "cluster",
+        "organisation",
+        "municipality",
+        "started_on",
+        "ended_on",
+    )
+    list_filter = ("role", "cluster", ("ended_on", admin.EmptyFieldListFilter))
+    list_select_related = ("user", "cluster", "organisation", "municipality")
+    search_fields = (
+        "user__email",
+        "user__full_name",
+        "cluster__name",
+        "organisation__name",
+        "municipality__name",
+    )
+    autocomplete_fields = ("cluster", "user", "organisation", "municipality")
+
+
+class MeetingParticipantInline(admin.TabularInline):
+    model = MeetingParticipant
+    fields = ("user", "reply", "replied_at", "attendance")
+    readonly_fields = ("replied_at",)
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "cluster", "kind", "starts_at", "status")
+    list_filter = ("kind", "status", "cluster")
+    list_select_related = ("cluster",)
+    search_fields = ("title", "cluster__name", "location", "agenda")
+    autocomplete_fields = ("cluster", "need")
+    readonly_fields = ("created_by",)
+    date_hierarchy = "starts_at"
+    inlines = (MeetingParticipantInline,)
+    # A link typed without a scheme means https (Django 6's default; silences its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Need)
+class NeedAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "owner", "priority", "theme", "created_at")
+    list_filter = ("priority", "cluster")
+    list_select_related = ("cluster", "municipality")
+    search_fields = ("title", "description", "theme", "cluster__name", "municipality__name")
+    autocomplete_fields = ("cluster", "municipality")
+    readonly_fields = ("created_at", "created_by")
+
+    @admin.display(description=_("cluster or municipality"))
+    def owner(self, obj: Need) -> str:
+        return str(obj.cluster or obj.municipality or "")

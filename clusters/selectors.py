@@ -1,0 +1,294 @@
+"""Reads for cluster pages. Each function runs a fixed number of queries, whatever the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import Lag
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import (
+    Cluster,
+    ClusterMembership,
+    ClusterPartner,
+    Meeting,
+    MembershipStatus,
+    Reply,
+    RosterEntry,
+    RosterRole,
+)
+from innocities.accounts.models import User
+from innocities.core.permissions import Roles, visible_clusters
+from municipalities.models import Municipality, MunicipalityMembership, Organisation
+from programs.models import Program, ProgramStatus, ProgressStatus, ProgressUpdate
+from programs.selectors import ProgramSummary, latest_updates, program_summaries
+
+
+def cluster_list(roles: Roles) -> QuerySet[Cluster]:
+    """The clusters a person may read, each with ``open_members`` counted over all members.
+
+    Counted on a fresh queryset: annotating ``visible_clusters`` directly would count only the
+    memberships its own filter matched (the person's municipalities).
+    """
+    return Cluster.objects.filter(pk__in=visible_clusters(roles).values("pk")).annotate(
+        open_members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    )
+
+
+@dataclass(frozen=True)
+class Roster:
+    memberships: list[ClusterMembership]
+    partners: list[ClusterPartner]
+    people: list[RosterEntry]
+
+    @property
+    def open_memberships(self) -> list[ClusterMembership]:
+        return [m for m in self.memberships if m.left_on is None]
+
+    @property
+    def former_memberships(self) -> list[ClusterMembership]:
+        return [m for m in self.memberships if m.left_on is not None]
+
+
+def cluster_roster(cluster: Cluster) -> Roster:
+    """Members, partners and people of a cluster, open ones first; three queries."""
+    memberships = list(
+        cluster.memberships.select_related("municipality__county").order_by(
+            F("left_on").desc(nulls_first=True), "municipality__name", "-joined_on"
+        )
+    )
+    partners = list(
+        cluster.partners.select_related("organisation__municipality").order_by(
+            F("left_on").desc(nulls_first=True), "organisation__name", "-joined_on"
+        )
+    )
+    people = list(
+        cluster.roster.select_related("user", "organisation", "municipality").order_by(
+            F("ended_on").desc(nulls_first=True), "role", "user__full_name", "user__email"
+        )
+    )
+    return Roster(memberships=memberships, partners=partners, people=people)
+
+
+def cluster_people(cluster: Cluster) -> QuerySet[User]:
+    """Who can be invited to the cluster's meetings: open roster entries and the coordinators
+    and viewers of open member municipalities."""
+    rostered = RosterEntry.objects.filter(cluster=cluster, ended_on__isnull=True).values("user_id")
+    members = MunicipalityMembership.objects.filter(
+        municipality__cluster_memberships__cluster=cluster,
+        municipality__cluster_memberships__left_on__isnull=True,
+    ).values("user_id")
+    return User.objects.filter(Q(pk__in=rostered) | Q(pk__in=members), is_active=True).order_by(
+        "full_name", "email"
+    )
+
+
+def open_member_municipalities(cluster: Cluster) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(
+        cluster_memberships__cluster=cluster, cluster_memberships__left_on__isnull=True
+    ).order_by("name")
+
+
+def open_partner_organisations(cluster: Cluster) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        cluster_partnerships__cluster=cluster, cluster_partnerships__left_on__isnull=True
+    ).order_by("name")
+
+
+# --- progress overview --------------------------------------------------------------------
+
+ONGOING_PROGRAM_STATUSES = (ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    municipality: Municipality
+    program: Program | None
+    summary: ProgramSummary | None
+    latest_update: ProgressUpdate | None
+
+    @property
+    def status(self) -> str:
+        """The colour: what the municipality last reported, else what the data proposes."""
+        if self.latest_update is not None:
+            return self.latest_update.status
+        if self.summary is not None:
+            return self.summary.proposed_status
+        return ""
+
+    @property
+    def status_label(self) -> str:
+        return str(ProgressStatus(self.status).label) if self.status else ""
+
+    @property
+    def status_is_reported(self) -> bool:
+        return self.latest_update is not None
+
+
+def _current_first(program: Program) -> tuple[int, int, int]:
+    ongoing = program.status in ONGOING_PROGRAM_STATUSES
+    return (0 if ongoing else 1, -program.starts_on.toordinal(), -program.pk)
+
+
+def progress_overview(
+    cluster: Cluster, memberships: Iterable[ClusterMembership]
+) -> list[OverviewRow]:
+    """One row per open member municipality with its programme in this cluster.
+
+    ``memberships`` are the cluster's memberships already loaded with their municipality.
+    Four queries: programmes, two for the summaries, one for the latest updates. Of several
+    programmes in the cluster a municipality shows its current one: not cancelled, ongoing
+    before finished, then the latest start.
+    """
+    open_memberships = [m for m in memberships if m.left_on is None]
+    municipality_ids = [m.municipality_id for m in open_memberships]
+    latest: dict[int, Program] = {}
+    programs = Program.objects.filter(
+        cluster=cluster, municipality_id__in=municipality_ids
+    ).exclude(status=ProgramStatus.CANCELLED)
+    for program in sorted(programs, key=_current_first):
+        latest.setdefault(program.municipality_id, program)
+    program_ids = [p.pk for p in latest.values()]
+    summaries = program_summaries(program_ids)
+    updates = latest_updates(program_ids)
+    rows = []
+    for membership in open_memberships:
+        program = latest.get(membership.municipality_id)
+        rows.append(
+            OverviewRow(
+                municipality=membership.municipality,
+                program=program,
+                summary=summaries.get(program.pk) if program else None,
+                latest_update=updates.get(program.pk) if program else None,
+            )
+        )
+    return rows
+
+
+# --- meetings ----------------------------------------------------------------------------
+
+
+def _with_reply_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.annotate(
+        invited_count=Count("participants"),
+        accepted_count=Count("participants", filter=Q(participants__reply=Reply.ACCEPTED)),
+    )
+
+
+def cluster_meetings(
+    cluster: Cluster, *, limit: int | None = None, now: dt.datetime | None = None
+) -> tuple[list[Meeting], list[Meeting]]:
+    """(coming, past): coming soonest first, past latest first; two queries.
+
+    A meeting under way counts as coming until it ends.
+    """
+    now = now or timezone.now()
+    meetings = _with_reply_counts(cluster.meetings.all())
+    coming = meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    past = meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    if limit is not None:
+        coming, past = coming[:limit], past[:limit]
+    return list(coming), list(past)
+
+
+# --- roster history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    when: dt.datetime
+    who: User | None
+    section: str  # members, partners or people, translated
+    subject: str
+    action: str  # translated: added, ended, changed, removed
+    detail: str
+
+
+def _action(record: Any, end_field: str) -> str:
+    if record.history_type == "+":
+        return _("added")
+    if record.history_type == "-":
+        return _("removed")
+    ended_now = getattr(record, end_field) is not None and record.previous_end is None
+    return _("ended") if ended_now else _("changed")
+
+
+def _history(model: type, cluster: Cluster, end_field: str, related: list[str], limit: int):
+    # The previous version's end date tells an ending from any other edit without a query
+    # per row; the window runs over all of the cluster's rows before the limit applies.
+    return list(
+        model.history.filter(cluster_id=cluster.pk)
+        .select_related("history_user", *related)
+        .annotate(
+            previous_end=Window(
+                Lag(end_field), partition_by=[F("id")], order_by=[F("history_id").asc()]
+            )
+        )
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+def roster_history(cluster: Cluster, *, limit: int = 20) -> list[RosterChange]:
+    """The latest changes to members, partners and people of a cluster, newest first.
+
+    Read from simple-history's records (three queries), so changes made in the admin show too.
+    """
+    changes: list[RosterChange] = []
+    for record in _history(ClusterMembership, cluster, "left_on", ["municipality"], limit):
+        status = MembershipStatus(record.status).label if record.status else ""
+        dates = (
+            _("left %(date)s") % {"date": record.left_on.isoformat()}
+            if record.left_on
+            else _("joined %(date)s, %(status)s")
+            % {"date": record.joined_on.isoformat(), "status": status}
+        )
+        changes.append(
+            RosterChange(
+                when=record.history_date,
+                who=record.history_user,
+                section=_("Member"),
+                subject=record.municipality.name if record.municipality else "?",
+                action=_action(record, "left_on"),
+                detail=dates,
+            )
+        )
+    for record in _history(ClusterPartner, cluster, "left_on", ["organisation"], limit):
+        dates = (
+            _("until %(date)s") % {"date": record.left_on.isoformat()}
+            if record.left_on
+            else _("from %(date)s") % {"date": record.joined_on.isoformat()}
+        )
+        changes.append(
+            RosterChange(
+                when=record.history_date,
+                who=record.history_user,
+                section=_("Partner"),
+                subject=record.organisation.name if record.organisation else "?",
+                action=_action(record, "left_on"),
+                detail=dates,
+            )
+        )
+    for record in _history(RosterEntry, cluster, "ended_on", ["user"], limit):
+        role = RosterRole(record.role).label if record.role in RosterRole.values else record.role
+        dates = (
+            _("until %(date)s") % {"date": record.ended_on.isoformat()}
+            if record.ended_on
+            else _("from %(date)s") % {"date": record.started_on.isoformat()}
+        )
+        changes.append(
+            RosterChange(
+                when=record.history_date,
+                who=record.history_user,
+                section=_("Person"),
+                subject=f"{record.user} ({role})" if record.user else role,
+                action=_action(record, "ended_on"),
+                detail=dates,
+            )
+        )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

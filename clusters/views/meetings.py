@@ -1,0 +1,183 @@
+"""Cluster meetings: everyone who may read the cluster sees them; managers plan them and mark
+attendance; invitees reply. Times are entered and shown in the person's own time zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clusters import services
+from clusters.forms import AttendanceForm, MeetingForm, ReplyForm
+from clusters.models import Cluster, Meeting, MeetingParticipant, MeetingStatus
+from clusters.selectors import cluster_meetings
+from clusters.views.common import call_service, posted
+from innocities.core.permissions import Level, get_cluster_for_user, get_meeting_for_user
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    return request.cluster_level >= Level.MANAGE  # type: ignore[attr-defined]
+
+
+@require_GET
+def meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk)
+    coming, past = cluster_meetings(cluster)
+    return render(
+        request,
+        "clusters/meetings.html",
+        {
+            "cluster": cluster,
+            "coming_meetings": coming,
+            "past_meetings": past,
+            "can_manage": _can_manage(request),
+        },
+    )
+
+
+def _detail_context(
+    request: HttpRequest, cluster: Cluster, meeting: Meeting, reply_form: ReplyForm | None = None
+) -> dict[str, Any]:
+    participants = list(meeting.participants.select_related("user"))
+    mine = next((p for p in participants if p.user_id == request.user.pk), None)
+    return {
+        "cluster": cluster,
+        "meeting": meeting,
+        "participants": participants,
+        "my_participation": mine,
+        "reply_form": reply_form or ReplyForm(),
+        "can_manage": _can_manage(request),
+    }
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk)
+    return render(
+        request, "clusters/meeting_detail.html", _detail_context(request, cluster, meeting)
+    )
+
+
+def _meeting_form_page(
+    request: HttpRequest, cluster: Cluster, meeting: Meeting | None
+) -> HttpResponse:
+    # The page title names the meeting as saved, not as the (maybe invalid) form changed it.
+    saved_title = meeting.title if meeting else ""
+    form = MeetingForm(posted(request), instance=meeting, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            services.meeting_save,
+            meeting=form.instance,
+            invitees=list(form.cleaned_data["invitees"]),
+            actor=request.user,
+        )
+        if saved is not None:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("clusters:meeting_detail", pk=cluster.pk, meeting_pk=saved.pk)
+    return render(
+        request,
+        "clusters/meeting_form.html",
+        {"cluster": cluster, "form": form, "meeting": meeting, "saved_title": saved_title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    return _meeting_form_page(request, cluster, None)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    return _meeting_form_page(request, cluster, meeting)
+
+
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    if meeting.status == MeetingStatus.CANCELLED:
+        messages.info(request, _("The meeting was already cancelled."))
+    else:
+        try:
+            services.meeting_cancel(meeting=meeting, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+    return redirect("clusters:meeting_detail", pk=cluster.pk, meeting_pk=meeting.pk)
+
+
+@require_POST
+def meeting_reply(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """An invitee accepts or declines. With htmx only the reply box is swapped."""
+    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk)
+    participant: MeetingParticipant | None = meeting.participants.filter(
+        user_id=request.user.pk
+    ).first()
+    if participant is None:
+        raise PermissionDenied
+    form = ReplyForm(request.POST)
+    saved = False
+    if meeting.status == MeetingStatus.CANCELLED:
+        form.add_error(None, _("The meeting is cancelled: there is nothing to reply to."))
+    elif form.is_valid():
+        saved = (
+            call_service(
+                form,
+                services.meeting_reply,
+                participant=participant,
+                reply=form.cleaned_data["reply"],
+            )
+            is not None
+        )
+    if request.htmx:
+        return render(
+            request,
+            "clusters/_meeting_reply.html",
+            {
+                "cluster": cluster,
+                "meeting": meeting,
+                "my_participation": participant,
+                "reply_form": form if not saved else ReplyForm(),
+                "just_saved": saved,
+            },
+        )
+    if saved:
+        messages.success(request, _("Your reply was saved."))
+        return redirect("clusters:meeting_detail", pk=cluster.pk, meeting_pk=meeting.pk)
+    return render(
+        request,
+        "clusters/meeting_detail.html",
+        _detail_context(request, cluster, meeting, reply_form=form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    form = AttendanceForm(posted(request), participants=meeting.participants.select_related("user"))
+    if request.method == "POST" and form.is_valid():
+        changed = call_service(
+            form,
+            services.meeting_mark_attendance,
+            meeting=meeting,
+            attendance=form.attendance(),
+            actor=request.user,
+        )
+        if changed is not None:
+            messages.success(
+                request, _("Attendance was saved (%(count)d changed).") % {"count": changed}
+            )
+            return redirect("clusters:meeting_detail", pk=cluster.pk, meeting_pk=meeting.pk)
+    return render(
+        request,
+        "clusters/meeting_attendance.html",
+        {"cluster": cluster, "meeting": meeting, "form": form},
+    )

@@ -1,0 +1,269 @@
+"""Roster editing: member municipalities, partner organisations, people; and shared needs.
+
+Only the cluster's programme managers and administrators (Level.MANAGE); anyone else who may
+read the cluster gets 403, everyone else 404. Rows are fetched through the cluster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clusters.forms import (
+    EndForm,
+    MembershipAddForm,
+    NeedForm,
+    PartnerAddForm,
+    PersonAddForm,
+)
+from clusters.models import Cluster
+from clusters.services import (
+    cluster_add_municipality,
+    cluster_add_need,
+    cluster_add_new_partner,
+    cluster_add_partner,
+    cluster_end_membership,
+    cluster_end_partner,
+    roster_add_or_invite_person,
+    roster_end_person,
+)
+from clusters.views.common import call_service, posted
+from innocities.core.permissions import Level, get_cluster_for_user
+
+
+def _form_page(
+    request: HttpRequest, cluster: Cluster, form: Any, *, title: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "clusters/form.html",
+        {"cluster": cluster, "form": form, "title": title, **extra},
+    )
+
+
+def _back(cluster: Cluster, anchor: str) -> HttpResponse:
+    return redirect(reverse("clusters:detail", args=[cluster.pk]) + f"#{anchor}")
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    form = MembershipAddForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        membership = call_service(
+            form, cluster_add_municipality, cluster=cluster, actor=request.user, **form.cleaned_data
+        )
+        if membership is not None:
+            messages.success(
+                request,
+                _("%(name)s is now a member of the cluster.")
+                % {"name": membership.municipality.name},
+            )
+            return _back(cluster, "members")
+    return _form_page(request, cluster, form, title=_("Add a member municipality"))
+
+
+@require_http_methods(["GET", "POST"])
+def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    membership = (
+        cluster.memberships.select_related("municipality")
+        .filter(pk=membership_pk, left_on__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    form = EndForm(posted(request), starts_on=membership.joined_on, label=_("Leave date"))
+    if request.method == "POST" and form.is_valid():
+        ended = call_service(
+            form,
+            cluster_end_membership,
+            membership=membership,
+            left_on=form.cleaned_data["ended_on"],
+            actor=request.user,
+        )
+        if ended is not None:
+            messages.success(
+                request,
+                _("%(name)s left the cluster on %(date)s.")
+                % {"name": membership.municipality.name, "date": ended.left_on.isoformat()},
+            )
+            return _back(cluster, "members")
+    return _form_page(
+        request,
+        cluster,
+        form,
+        title=_("End the membership of %(name)s") % {"name": membership.municipality.name},
+        intro=_("Joined on %(date)s. The membership stays in the cluster's history.")
+        % {"date": membership.joined_on.isoformat()},
+        submit=_("End membership"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    form = PartnerAddForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "cluster": cluster,
+            "joined_on": data["joined_on"],
+            "contribution": data["contribution"],
+            "actor": request.user,
+        }
+        if data["organisation"]:
+            partner = call_service(
+                form, cluster_add_partner, organisation=data["organisation"], **common
+            )
+        else:
+            partner = call_service(
+                form,
+                cluster_add_new_partner,
+                name=data["new_name"],
+                helix=data["new_helix"],
+                municipality=data["new_municipality"],
+                **common,
+            )
+        if partner is not None:
+            messages.success(
+                request,
+                _("%(name)s is now a partner of the cluster.")
+                % {"name": partner.organisation.name},
+            )
+            return _back(cluster, "partners")
+    return _form_page(request, cluster, form, title=_("Add a partner organisation"))
+
+
+@require_http_methods(["GET", "POST"])
+def partner_end(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    partner = (
+        cluster.partners.select_related("organisation")
+        .filter(pk=partner_pk, left_on__isnull=True)
+        .first()
+    )
+    if partner is None:
+        raise Http404
+    form = EndForm(posted(request), starts_on=partner.joined_on)
+    if request.method == "POST" and form.is_valid():
+        ended = call_service(
+            form,
+            cluster_end_partner,
+            partner=partner,
+            left_on=form.cleaned_data["ended_on"],
+            actor=request.user,
+        )
+        if ended is not None:
+            messages.success(
+                request,
+                _("%(name)s is no longer a partner from %(date)s.")
+                % {"name": partner.organisation.name, "date": ended.left_on.isoformat()},
+            )
+            return _back(cluster, "partners")
+    return _form_page(
+        request,
+        cluster,
+        form,
+        title=_("End the partnership with %(name)s") % {"name": partner.organisation.name},
+        intro=_("Partner since %(date)s. The partnership stays in the cluster's history.")
+        % {"date": partner.joined_on.isoformat()},
+        submit=_("End partnership"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    form = PersonAddForm(posted(request), cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        result = call_service(
+            form,
+            roster_add_or_invite_person,
+            cluster=cluster,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if result is not None:
+            entry, invited = result
+            if invited:
+                messages.success(
+                    request,
+                    _("%(person)s was invited by e-mail and is on the roster as %(role)s.")
+                    % {"person": entry.user, "role": entry.get_role_display()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s is on the roster as %(role)s.")
+                    % {"person": entry.user, "role": entry.get_role_display()},
+                )
+            return _back(cluster, "people")
+    return _form_page(
+        request,
+        cluster,
+        form,
+        title=_("Add a person to the roster"),
+        intro=_(
+            "A person who has an account is found by e-mail address. Anyone else gets an "
+            "invitation to choose a password."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_end(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    entry = cluster.roster.select_related("user").filter(pk=entry_pk, ended_on__isnull=True).first()
+    if entry is None:
+        raise Http404
+    form = EndForm(posted(request), starts_on=entry.started_on)
+    if request.method == "POST" and form.is_valid():
+        ended = call_service(
+            form,
+            roster_end_person,
+            entry=entry,
+            ended_on=form.cleaned_data["ended_on"],
+            actor=request.user,
+        )
+        if ended is not None:
+            messages.success(
+                request,
+                _("%(person)s's role as %(role)s ends on %(date)s.")
+                % {
+                    "person": entry.user,
+                    "role": entry.get_role_display(),
+                    "date": ended.ended_on.isoformat(),
+                },
+            )
+            return _back(cluster, "people")
+    return _form_page(
+        request,
+        cluster,
+        form,
+        title=_("End %(person)s's role as %(role)s")
+        % {"person": entry.user, "role": entry.get_role_display()},
+        intro=_("On the roster since %(date)s. The entry stays in the cluster's history.")
+        % {"date": entry.started_on.isoformat()},
+        submit=_("End role"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def need_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    form = NeedForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        need = call_service(
+            form, cluster_add_need, cluster=cluster, actor=request.user, **form.cleaned_data
+        )
+        if need is not None:
+            messages.success(request, _("The shared need was added."))
+            return _back(cluster, "needs")
+    return _form_page(request, cluster, form, title=_("Add a shared need"))
