@@ -5,12 +5,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from innocities.accounts.views import email_change_disabled
+
 admin.site.site_header = _("Innocities administration")
 admin.site.site_title = _("Innocities")
 
 urlpatterns = [
     path("", include("innocities.core.urls")),
     path("account/", include("innocities.accounts.urls")),
+    # Shadows allauth's e-mail management page (same path and name); see the view's docstring.
+    path("accounts/email/", email_change_disabled, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("municipalities/", include("municipalities.urls")),
     path("clusters/", include("clusters.urls")),

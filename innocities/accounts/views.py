@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from innocities.accounts.forms import InviteForm, ProfileForm
 from innocities.accounts.models import User
@@ -90,3 +90,13 @@ def invite(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:invite")
     return render(request, "accounts/invite.html", {"form": form})
+
+
+@require_GET
+def email_change_disabled(request: HttpRequest) -> HttpResponse:
+    """The e-mail address is the login and invitations go to it: only administrators change
+    it (in the admin), so allauth's unverified add-or-switch-address page is not offered."""
+    messages.info(
+        request, _("Your e-mail address is your login. Ask an administrator to change it.")
+    )
+    return redirect("accounts:profile")

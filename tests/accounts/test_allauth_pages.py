@@ -36,7 +36,7 @@ def test_entrance_pages_render_in_the_portal_layout(db, name):
 
 
 @pytest.mark.parametrize(
-    "name", ["account_logout", "account_change_password", "account_email", "account_reauthenticate"]
+    "name", ["account_logout", "account_change_password", "account_reauthenticate"]
 )
 def test_pages_for_a_logged_in_person_render_in_the_portal_layout(world, as_persona, name):
     page = assert_in_portal_layout(as_persona("coordinator").get(reverse(name)))
@@ -98,3 +98,15 @@ def test_logout_ends_the_session(world, as_persona):
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_email_address_cannot_be_changed_without_an_administrator(world, as_persona):
+    client = as_persona("coordinator")
+    response = client.get(reverse("account_email"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:profile")
+    response = client.post(reverse("account_email"), {"email": "new@example.se", "action_add": ""})
+    assert response.status_code == 405
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.email == "coordinator@example.se"
+    assert not world.coordinator.emailaddress_set.filter(email="new@example.se").exists()

@@ -43,7 +43,8 @@ RULES = {
     "account_reset_password_from_key_done": PUBLIC_GET_ONLY,
     "account_inactive": PUBLIC_GET_ONLY,
     # E-mail addresses: a person manages their own; an empty POST redirects back.
-    "account_email": Rule(get=SIGNED_IN, post=statuses(302)),
+    # Shadowed: the address is the login; signed-in people are sent to their profile.
+    "account_email": Rule(get=statuses(302), post=statuses(405)),
     "account_email_verification_sent": PUBLIC_GET_ONLY,
     # A made-up key: GET shows "invalid link", POST answers 404.
     "account_confirm_email": Rule(
