@@ -141,7 +141,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Innocities] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("DEFAULT_HTTP_PROTOCOL", default="http")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
+    "DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG or TESTING else "https"
+)
 ACCOUNT_RATE_LIMITS = False if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
 
 LANGUAGE_CODE = "sv"
@@ -171,7 +173,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # E-mail: files under var/mail/ unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pw@host:587).
-_email = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+# Three slashes: django-environ drops the first one of the path.
+_email = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Innocities <noreply@innocities.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -179,8 +182,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: file-system transport under var/celery/ unless CELERY_BROKER_URL says otherwise.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue = VAR_DIR / "celery" / "queue"
-    _control = VAR_DIR / "celery" / "control"
+    _celery_dir = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
+    _queue = _celery_dir / "queue"
+    _control = _celery_dir / "control"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),

@@ -1,0 +1,96 @@
+"""The browser harness: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Never ``playwright install`` (it downloads a browser, and this machine reaches no download
+site): the browser is ``/usr/bin/chromium`` from Debian. A test that wants a browser uses the
+``page`` fixture (pytest-playwright) and ``live_server`` (pytest-django, which brings
+``transactional_db``: the server thread must see committed rows), is marked
+``@pytest.mark.browser``, and logs in through the real form with ``login``::
+
+    @pytest.mark.browser
+    def test_coordinator_sees_their_programme(page, live_server, login, world):
+        login(page, live_server, world.coordinator)
+        page.goto("/programmes/")  # relative URLs resolve against the live server
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from innocities.accounts.models import User
+from tests.conftest import skip_or_fail
+from tests.factories import PASSWORD
+
+# pytest-playwright's sync API keeps an asyncio loop in the main thread for the whole session,
+# and Django refuses ORM calls from a thread with a running loop. The tests are synchronous
+# code that happens to share the thread with that loop, so the check is switched off here
+# (setdefault: .ci/run sets it too, and an explicit value wins).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # The machine has no internet: without these Chromium keeps trying to reach Google.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+Login = Callable[..., None]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch options (``--headed``, ``--slowmo``) plus Debian's Chromium."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: Any) -> str:
+    """``page.goto("/path/")`` goes to the live server."""
+    return live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_are_marked(request: pytest.FixtureRequest) -> None:
+    # The marker lets `-m "not browser"` skip the slow tests; forgetting it would defeat that.
+    if "page" in request.fixturenames and request.node.get_closest_marker("browser") is None:
+        pytest.fail("a test that drives the browser is marked @pytest.mark.browser")
+
+
+def submit_login_form(page: Page, live_server: Any, email: str, password: str) -> None:
+    """Open the login page, fill in allauth's ``login`` and ``password``, submit, wait."""
+    page.goto(live_server.url + reverse("account_login"))
+    form = page.locator("form").filter(has=page.locator("input[name='password']"))
+    form.locator("input[name='login']").fill(email)
+    form.locator("input[name='password']").fill(password)
+    with page.expect_navigation():
+        form.locator("[type='submit']").first.click()
+
+
+def log_in(page: Page, live_server: Any, user: User | str, password: str = PASSWORD) -> None:
+    """Log ``user`` (a User or an e-mail address) in through the real login form.
+
+    Fails the test, with the page's text, if the login page is still showing afterwards.
+    """
+    email = user if isinstance(user, str) else user.email
+    submit_login_form(page, live_server, email, password)
+    if page.url.startswith(live_server.url + reverse("account_login")):
+        pytest.fail(f"logging in as {email} failed; the page says:\n{page.inner_text('main')}")
+
+
+@pytest.fixture
+def login() -> Login:
+    """``login(page, live_server, user, password=PASSWORD)``: log in through the form."""
+    return log_in
