@@ -10,14 +10,23 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from clusters.models import Cluster, ClusterMembership, ClusterPartner, RosterEntry, RosterRole
+from innocities.accounts.models import User
+from municipalities.models import (
+    Municipality,
+    MunicipalityMembership,
+    MunicipalityRole,
+    Organisation,
+)
 from programs.models import (
     OPEN_STATUSES,
     ItemStatus,
     Milestone,
     Program,
+    ProgramStatus,
     ProgressStatus,
     ProgressUpdate,
     Task,
@@ -131,3 +140,275 @@ def latest_updates(program_ids: Iterable[int]) -> dict[int, ProgressUpdate]:
     )
     updates = ProgressUpdate.objects.filter(pk__in=latest_ids).select_related("author")
     return {update.program_id: update for update in updates}
+
+
+# --- pages and dashboards ----------------------------------------------------------------
+# Everything below reads many rows with a fixed number of queries: the dashboards and the
+# programme pages assert that their query count does not grow with the data.
+
+DUE_SOON_DAYS = 30
+ONGOING_PROGRAM_STATUSES = (ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    """A programme with its progress figures and latest update, ready for a table row."""
+
+    program: Program
+    summary: ProgramSummary
+    latest_update: ProgressUpdate | None
+
+    @property
+    def proposed_status_label(self) -> str:
+        return str(ProgressStatus(self.summary.proposed_status).label)
+
+
+def program_rows(programs: Iterable[Program], *, today: dt.date | None = None) -> list[ProgramRow]:
+    """Rows for ``programs`` in three queries (two for the summaries, one for the updates)."""
+    programs = list(programs)
+    ids = [program.pk for program in programs]
+    summaries = program_summaries(ids, today=today)
+    updates = latest_updates(ids)
+    return [
+        ProgramRow(
+            program=program,
+            summary=summaries.get(program.pk, ProgramSummary()),
+            latest_update=updates.get(program.pk),
+        )
+        for program in programs
+    ]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # "task" or "milestone"
+    item: Task | Milestone
+
+    @property
+    def program(self) -> Program:
+        return self.item.program
+
+
+@dataclass(frozen=True)
+class DueItems:
+    overdue: list[DueItem]
+    coming: list[DueItem]
+
+
+def due_items(
+    program_ids: Iterable[int],
+    *,
+    today: dt.date | None = None,
+    days: int = DUE_SOON_DAYS,
+    limit: int = 20,
+) -> DueItems:
+    """Open tasks and milestones of the programmes that are overdue or due within ``days``.
+
+    Four queries whatever the number of programmes; each list holds at most ``limit`` tasks
+    and ``limit`` milestones, soonest first.
+    """
+    ids = list(program_ids)
+    if not ids:
+        return DueItems(overdue=[], coming=[])
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=days)
+    related = ("program__municipality", "owner")
+    tasks = Task.objects.filter(program_id__in=ids, status__in=OPEN_STATUSES).select_related(
+        *related
+    )
+    milestones = Milestone.objects.filter(
+        program_id__in=ids, status__in=OPEN_STATUSES
+    ).select_related(*related)
+
+    def merged(task_q: QuerySet[Task], milestone_q: QuerySet[Milestone]) -> list[DueItem]:
+        items = [DueItem("task", task) for task in task_q[:limit]]
+        items += [DueItem("milestone", milestone) for milestone in milestone_q[:limit]]
+        return sorted(items, key=lambda entry: (entry.item.due_on, entry.kind, entry.item.pk))
+
+    return DueItems(
+        overdue=merged(tasks.filter(due_on__lt=today), milestones.filter(due_on__lt=today)),
+        coming=merged(
+            tasks.filter(due_on__gte=today, due_on__lte=horizon),
+            milestones.filter(due_on__gte=today, due_on__lte=horizon),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One open member municipality of a cluster and its current programme there, if any."""
+
+    cluster: Cluster
+    membership: ClusterMembership
+    row: ProgramRow | None
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.membership.municipality
+
+
+@dataclass(frozen=True)
+class ClusterOverview:
+    cluster: Cluster
+    members: list[MemberRow]
+
+
+def _current_first(program: Program) -> tuple[int, int, int]:
+    # An ongoing programme wins over a finished one; among equals the latest start wins.
+    ongoing = program.status in ONGOING_PROGRAM_STATUSES
+    return (0 if ongoing else 1, -program.starts_on.toordinal(), -program.pk)
+
+
+def cluster_overviews(
+    clusters: Iterable[Cluster], *, today: dt.date | None = None
+) -> list[ClusterOverview]:
+    """Per cluster, one row per open member municipality with its current programme in the
+    cluster (ongoing before finished, then the latest start). Five queries in all."""
+    clusters = list(clusters)
+    cluster_ids = [cluster.pk for cluster in clusters]
+    memberships = (
+        ClusterMembership.objects.filter(cluster_id__in=cluster_ids, left_on__isnull=True)
+        .select_related("municipality")
+        .order_by("municipality__name", "pk")
+    )
+    current: dict[tuple[int, int], Program] = {}
+    candidates = Program.objects.filter(cluster_id__in=cluster_ids).exclude(
+        status=ProgramStatus.CANCELLED
+    )
+    for program in sorted(candidates, key=_current_first):
+        current.setdefault((program.cluster_id, program.municipality_id), program)  # type: ignore[arg-type]
+    rows = {row.program.pk: row for row in program_rows(current.values(), today=today)}
+    by_cluster: dict[int, list[MemberRow]] = {pk: [] for pk in cluster_ids}
+    clusters_by_id = {cluster.pk: cluster for cluster in clusters}
+    for membership in memberships:
+        program = current.get((membership.cluster_id, membership.municipality_id))
+        if program is not None:
+            program.municipality = membership.municipality
+        by_cluster[membership.cluster_id].append(
+            MemberRow(
+                cluster=clusters_by_id[membership.cluster_id],
+                membership=membership,
+                row=rows[program.pk] if program is not None else None,
+            )
+        )
+    return [ClusterOverview(cluster=c, members=by_cluster[c.pk]) for c in clusters]
+
+
+def partner_tasks(user: User, *, limit: int = 50) -> list[Task]:
+    """Open tasks that a partner contact's organisations take part in.
+
+    Only within the clusters where the person holds an open roster entry for that
+    organisation: being on one cluster's roster says nothing about another cluster's work.
+    Two queries.
+    """
+    pairs = list(
+        RosterEntry.objects.filter(
+            user=user, ended_on__isnull=True, organisation__isnull=False
+        ).values_list("cluster_id", "organisation_id")
+    )
+    if not pairs:
+        return []
+    scope = Q()
+    for cluster_id, organisation_id in pairs:
+        scope |= Q(program__cluster_id=cluster_id, organisations=organisation_id)
+    task_ids = Task.objects.filter(scope, status__in=OPEN_STATUSES).values("pk")
+    return list(
+        Task.objects.filter(pk__in=task_ids)
+        .select_related("program__municipality", "program__cluster")
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def _ids(include: Iterable[int]) -> Iterable[int]:
+    # A queryset stays a subquery; anything else is read once.
+    return include if isinstance(include, QuerySet) else list(include)
+
+
+def owner_candidates(program: Program, *, include: Iterable[int] = ()) -> QuerySet[User]:
+    """Who may own a task or milestone of ``program``: the municipality's coordinators and
+    viewers, the programme's coordinators and the cluster's open programme managers — never
+    arbitrary users. ``include`` keeps present owners selectable even if their role ended,
+    so that saving a form does not silently drop them."""
+    scope = (
+        Q(
+            pk__in=MunicipalityMembership.objects.filter(
+                municipality_id=program.municipality_id
+            ).values("user_id")
+        )
+        | Q(
+            pk__in=Program.coordinators.through.objects.filter(program_id=program.pk).values(
+                "user_id"
+            )
+        )
+        | Q(pk__in=_ids(include))
+    )
+    if program.cluster_id is not None:
+        scope |= Q(
+            pk__in=RosterEntry.objects.filter(
+                cluster_id=program.cluster_id,
+                role=RosterRole.PROGRAMME_MANAGER,
+                ended_on__isnull=True,
+            ).values("user_id")
+        )
+    return User.objects.filter(scope, is_active=True).order_by("full_name", "email")
+
+
+def partner_organisations(
+    program: Program, *, include: Iterable[int] = ()
+) -> QuerySet[Organisation]:
+    """Organisations that may take part in a task: the cluster's open partners (and those
+    already linked, in ``include``, so an edit does not drop them unasked)."""
+    scope = Q(pk__in=_ids(include))
+    if program.cluster_id is not None:
+        scope |= Q(
+            pk__in=ClusterPartner.objects.filter(
+                cluster_id=program.cluster_id, left_on__isnull=True
+            ).values("organisation_id")
+        )
+    return Organisation.objects.filter(scope).order_by("name")
+
+
+def coordinator_candidates(
+    municipality_id: int | Iterable[int], *, include: Iterable[int] = ()
+) -> QuerySet[User]:
+    """People with a coordinator membership of the municipality (or municipalities)."""
+    ids = [municipality_id] if isinstance(municipality_id, int) else list(municipality_id)
+    return User.objects.filter(
+        Q(
+            pk__in=MunicipalityMembership.objects.filter(
+                municipality_id__in=ids, role=MunicipalityRole.COORDINATOR
+            ).values("user_id")
+        )
+        | Q(pk__in=_ids(include)),
+        is_active=True,
+    ).order_by("full_name", "email")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One historical record of a task or milestone, for the 'recent changes' list."""
+
+    kind: str  # "task" or "milestone"
+    record: object  # a simple-history historical record
+
+    @property
+    def when(self) -> dt.datetime:
+        return self.record.history_date  # type: ignore[attr-defined]
+
+
+def recent_changes(program: Program, *, limit: int = 20) -> list[Change]:
+    """The latest changes to the programme's tasks and milestones, newest first (two queries)."""
+    history_tasks = (
+        Task.history.filter(program_id=program.pk)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    history_milestones = (
+        Milestone.history.filter(program_id=program.pk)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    changes = [Change("task", record) for record in history_tasks]
+    changes += [Change("milestone", record) for record in history_milestones]
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

@@ -249,3 +249,19 @@ def progress_update_submit(
     update.full_clean()
     update.save()
     return update
+
+
+@transaction.atomic
+def program_edit(
+    *,
+    program: Program,
+    actor: User | None,
+    coordinators: Sequence[User] | None = None,
+    **changes: object,
+) -> Program:
+    """``program_update`` and, if given, a new set of coordinators, in one transaction: a
+    refused date change leaves the coordinators as they were."""
+    program = program_update(program=program, actor=actor, **changes)
+    if coordinators is not None:
+        program.coordinators.set(coordinators)
+    return program

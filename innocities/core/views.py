@@ -52,4 +52,73 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html")
+    """The home page: one section for each role the person holds (they may hold several).
+
+    Coordinators and viewers see their municipalities' ongoing programmes and what is due;
+    programme managers their clusters' members and programmes (administrators: every
+    cluster); other people on a roster (partner contacts, experts) their clusters and the
+    tasks their organisation takes part in. Everyone with a role sees the coming meetings of
+    the clusters they can read. The query count does not grow with the data.
+    """
+    # Imported here rather than at the top so that the dashboard, which several apps feed,
+    # stays one self-contained block of this shared module.
+    from django.utils import timezone
+
+    from clusters.models import Cluster, Meeting, MeetingStatus
+    from innocities.core.permissions import Level, program_level, roles_for, visible_clusters
+    from programs.models import Program
+    from programs.selectors import (
+        ONGOING_PROGRAM_STATUSES,
+        cluster_overviews,
+        due_items,
+        partner_tasks,
+        program_rows,
+    )
+
+    roles = roles_for(request)
+    today = timezone.localdate()
+    # A section is shown when its key is not None (an empty list says "nothing here").
+    context: dict[str, object] = {
+        "has_role": bool(roles.is_admin or roles.rostered_cluster_ids or roles.municipality_ids),
+        "today": today,
+        "my_programs": None,
+        "overviews": None,
+        "rostered_clusters": None,
+        "meetings": [],
+    }
+    if roles.municipality_ids:
+        programs = (
+            Program.objects.filter(
+                municipality_id__in=roles.municipality_ids, status__in=ONGOING_PROGRAM_STATUSES
+            )
+            .select_related("municipality", "cluster")
+            .order_by("municipality__name", "-starts_on", "pk")
+        )
+        rows = program_rows(programs, today=today)
+        context["my_programs"] = [
+            {"row": row, "can_edit": program_level(roles, row.program) >= Level.EDIT}
+            for row in rows
+        ]
+        context["due"] = due_items([row.program.pk for row in rows], today=today)
+    if roles.is_admin or roles.is_manager:
+        clusters = (
+            Cluster.objects.all()
+            if roles.is_admin
+            else Cluster.objects.filter(pk__in=roles.managed_cluster_ids)
+        )
+        context["overviews"] = cluster_overviews(clusters, today=today)
+    read_only_clusters = roles.rostered_cluster_ids - roles.managed_cluster_ids
+    if read_only_clusters and not roles.is_admin:
+        context["rostered_clusters"] = list(Cluster.objects.filter(pk__in=read_only_clusters))
+        context["partner_tasks"] = partner_tasks(request.user)  # type: ignore[arg-type]
+    if context["has_role"]:
+        context["meetings"] = list(
+            Meeting.objects.filter(
+                cluster__in=visible_clusters(roles),
+                status=MeetingStatus.SCHEDULED,
+                starts_at__gte=timezone.now(),
+            )
+            .select_related("cluster")
+            .order_by("starts_at", "pk")[:10]
+        )
+    return render(request, "core/dashboard.html", context)

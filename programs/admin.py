@@ -1,0 +1,217 @@
+"""The Django admin for the method library and the programmes.
+
+Programmes, tasks and milestones use SimpleHistoryAdmin so staff can see who changed what.
+Progress updates are append-only: the admin shows them but cannot add, change or delete one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, ForeignKey
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from programs.models import (
+    ActivityTemplate,
+    Milestone,
+    ModuleTemplate,
+    Program,
+    ProgramModule,
+    ProgramTemplate,
+    ProgramTemplateModule,
+    ProgressUpdate,
+    Task,
+)
+
+# --- the method library --------------------------------------------------------------------
+
+
+class ActivityTemplateInline(admin.TabularInline):
+    model = ActivityTemplate
+    extra = 0
+    fields = ["kind", "title", "offset_days", "duration_days", "description"]
+
+
+@admin.register(ModuleTemplate)
+class ModuleTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "theme", "duration_days", "activity_count", "is_active"]
+    list_filter = ["theme", "is_active"]
+    search_fields = ["name", "code", "description"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [ActivityTemplateInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(activity_total=Count("activities"))
+
+    @admin.display(description=_("activities"), ordering="activity_total")
+    def activity_count(self, obj: ModuleTemplate) -> int:
+        return obj.activity_total  # type: ignore[attr-defined]
+
+
+@admin.register(ActivityTemplate)
+class ActivityTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "module", "kind", "offset_days", "duration_days"]
+    list_filter = ["kind", "module"]
+    search_fields = ["title", "module__name"]
+    list_select_related = ["module"]
+
+
+class ProgramTemplateModuleInline(admin.TabularInline):
+    model = ProgramTemplateModule
+    extra = 0
+    fields = ["position", "module", "offset_days"]
+    ordering = ["position"]
+
+
+@admin.register(ProgramTemplate)
+class ProgramTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "duration_months", "module_count"]
+    search_fields = ["name", "description"]
+    inlines = [ProgramTemplateModuleInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(module_total=Count("template_modules"))
+
+    @admin.display(description=_("modules"), ordering="module_total")
+    def module_count(self, obj: ProgramTemplate) -> int:
+        return obj.module_total  # type: ignore[attr-defined]
+
+
+@admin.register(ProgramTemplateModule)
+class ProgramTemplateModuleAdmin(admin.ModelAdmin):
+    list_display = ["template", "position", "module", "offset_days"]
+    list_filter = ["template"]
+    search_fields = ["template__name", "module__name"]
+    list_select_related = ["template", "module"]
+
+
+# --- programmes ----------------------------------------------------------------------------
+
+
+class _ProgramChildInline(admin.TabularInline):
+    """Inlines of a programme: module choices limited to the programme being edited."""
+
+    extra = 0
+    raw_id_fields = ["owner"]
+
+    def get_formset(self, request: HttpRequest, obj: Program | None = None, **kwargs: Any) -> Any:
+        request._program_being_edited = obj  # type: ignore[attr-defined]
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        if db_field.name == "module":
+            program = getattr(request, "_program_being_edited", None)
+            kwargs["queryset"] = (
+                ProgramModule.objects.filter(program=program)
+                if program is not None
+                else ProgramModule.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProgramModuleInline(admin.TabularInline):
+    model = ProgramModule
+    extra = 0
+    fields = ["position", "title", "module_template", "starts_on", "ends_on", "reason"]
+    ordering = ["position"]
+
+
+class MilestoneInline(_ProgramChildInline):
+    model = Milestone
+    fields = ["title", "module", "due_on", "status", "owner", "completed_on"]
+
+
+@admin.register(Program)
+class ProgramAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "municipality",
+        "cluster",
+        "status",
+        "starts_on",
+        "ends_on",
+        "tasks_link",
+    ]
+    list_filter = ["status", "cluster", "template"]
+    search_fields = ["title", "municipality__name", "cluster__name", "goals"]
+    list_select_related = ["municipality", "cluster"]
+    date_hierarchy = "starts_on"
+    raw_id_fields = ["municipality"]
+    filter_horizontal = ["coordinators"]
+    readonly_fields = ["tasks_link", "created_at"]
+    fields = [
+        "title",
+        "municipality",
+        "cluster",
+        "template",
+        ("starts_on", "ends_on"),
+        "status",
+        "goals",
+        "coordinators",
+        "tasks_link",
+        "created_at",
+    ]
+    inlines = [ProgramModuleInline, MilestoneInline]
+
+    @admin.display(description=_("tasks"))
+    def tasks_link(self, obj: Program) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:programs_task_changelist") + f"?program__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Show the tasks"))
+
+
+@admin.register(ProgramModule)
+class ProgramModuleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "program", "position", "starts_on", "ends_on"]
+    search_fields = ["title", "program__title", "program__municipality__name"]
+    list_select_related = ["program"]
+    raw_id_fields = ["program", "module_template"]
+
+
+class _ItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "program", "module", "owner", "due_on", "status"]
+    list_filter = ["status", "program__cluster"]
+    search_fields = ["title", "description", "program__title", "program__municipality__name"]
+    list_select_related = ["program", "module", "owner"]
+    date_hierarchy = "due_on"
+    raw_id_fields = ["program", "module", "owner"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(_ItemAdmin):
+    pass
+
+
+@admin.register(Task)
+class TaskAdmin(_ItemAdmin):
+    list_display = [*_ItemAdmin.list_display, "percent"]
+    filter_horizontal = ["organisations"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Read-only: updates are written through the portal and never changed afterwards."""
+
+    list_display = ["program", "created_at", "author", "status", "proposed_status", "percent_done"]
+    list_filter = ["status", "proposed_status", "program__cluster"]
+    search_fields = ["program__title", "program__municipality__name", "achieved", "author__email"]
+    list_select_related = ["program", "author"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from clusters.models import RosterRole
+from municipalities.models import MunicipalityRole
+from programs.models import ItemStatus, ProgramStatus
+from programs.selectors import (
+    cluster_overviews,
+    due_items,
+    owner_candidates,
+    partner_organisations,
+    partner_tasks,
+    recent_changes,
+)
+from programs.services import task_update
+from tests import factories as f
+from tests.programs.data import municipality, partner_organisation
+
+
+def test_overview_has_one_row_per_open_member_with_its_current_programme(world):
+    old = f.ProgramFactory(
+        municipality=world.ale,
+        cluster=world.cluster_a,
+        status=ProgramStatus.COMPLETED,
+        starts_on=world.program.starts_on + dt.timedelta(days=10),
+    )
+    left = municipality(world)
+    f.ClusterMembershipFactory(
+        cluster=world.cluster_a,
+        municipality=left,
+        left_on=timezone.localdate(),
+        status="left",
+    )
+    [overview] = cluster_overviews([world.cluster_a])
+    rows = {member.municipality.name: member.row for member in overview.members}
+    assert set(rows) == {"Ale", "Alingsås"}
+    assert rows["Ale"].program == world.program  # ongoing beats a later, finished one
+    assert rows["Ale"].program != old
+    assert rows["Alingsås"] is None
+
+
+def test_partner_tasks_are_those_of_their_organisation_in_their_clusters_only(world):
+    organisation = partner_organisation()
+    shared = world.program.tasks.get()
+    shared.organisations.add(organisation)
+    # The same organisation in cluster B's programme: the partner is not on B's roster.
+    elsewhere = world.other_program.tasks.get()
+    elsewhere.organisations.add(organisation)
+    f.TaskFactory(program=world.program)  # not involving the organisation
+    assert partner_tasks(world.partner) == [shared]
+
+
+def test_partner_tasks_leave_out_done_tasks_and_ended_roster_entries(world):
+    organisation = partner_organisation()
+    task = world.program.tasks.get()
+    task.organisations.add(organisation)
+    task_update(task=task, actor=world.coordinator, status=ItemStatus.DONE)
+    assert partner_tasks(world.partner) == []
+    assert partner_tasks(world.outsider) == []
+
+
+def test_owner_candidates_are_the_programmes_people_never_arbitrary_users(world):
+    stranger = f.UserFactory()
+    lerum_viewer = f.UserFactory()
+    f.MunicipalityMembershipFactory(
+        user=lerum_viewer, municipality=world.lerum, role=MunicipalityRole.VIEWER
+    )
+    f.RosterEntryFactory(cluster=world.cluster_a, user=f.UserFactory(), role=RosterRole.EXPERT)
+    candidates = set(owner_candidates(world.program))
+    assert candidates == {world.coordinator, world.viewer, world.manager}
+    assert stranger not in candidates
+    assert stranger in set(owner_candidates(world.program, include=[stranger.pk]))
+
+
+def test_partner_organisations_are_the_clusters_open_partners(world):
+    gone = f.OrganisationFactory()
+    f.ClusterPartnerFactory(
+        cluster=world.cluster_a,
+        organisation=gone,
+        left_on=timezone.localdate(),
+    )
+    f.ClusterPartnerFactory(cluster=world.cluster_b)
+    assert list(partner_organisations(world.program)) == [partner_organisation()]
+
+
+def test_due_items_split_overdue_from_coming_and_skip_done_and_far_away(world):
+    today = timezone.localdate()
+    late = f.TaskFactory(program=world.program, due_on=today - dt.timedelta(days=2))
+    late_milestone = f.MilestoneFactory(program=world.program, due_on=today - dt.timedelta(days=1))
+    f.TaskFactory(program=world.program, due_on=today + dt.timedelta(days=31))
+    f.TaskFactory(
+        program=world.program,
+        due_on=today - dt.timedelta(days=5),
+        status=ItemStatus.DONE,
+        percent=100,
+        completed_on=today,
+    )
+    due = due_items([world.program.pk], today=today)
+    assert [entry.item for entry in due.overdue] == [late, late_milestone]
+    coming = {entry.item.title for entry in due.coming}
+    assert coming == {"Map the innovation culture", "Culture baseline agreed"}
+
+
+def test_recent_changes_are_newest_first_with_the_author(world):
+    task = world.program.tasks.get()
+    task_update(task=task, actor=world.coordinator, percent=30)
+    changes = recent_changes(world.program)
+    assert changes[0].record.percent == 30
+    assert changes[0].record.history_user == world.coordinator
+    assert {change.kind for change in changes} == {"task", "milestone"}
+    assert all(a.when >= b.when for a, b in itertools.pairwise(changes))
