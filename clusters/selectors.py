@@ -25,8 +25,13 @@ from clusters.models import (
 from innocities.accounts.models import User
 from innocities.core.permissions import Roles, visible_clusters
 from municipalities.models import Municipality, MunicipalityMembership, Organisation
-from programs.models import Program, ProgramStatus, ProgressStatus, ProgressUpdate
-from programs.selectors import ProgramSummary, latest_updates, program_summaries
+from programs.models import Program, ProgressStatus, ProgressUpdate
+from programs.selectors import (
+    ProgramSummary,
+    current_programs,
+    latest_updates,
+    program_summaries,
+)
 
 
 def cluster_list(roles: Roles) -> QuerySet[Cluster]:
@@ -102,8 +107,6 @@ def open_partner_organisations(cluster: Cluster) -> QuerySet[Organisation]:
 
 # --- progress overview --------------------------------------------------------------------
 
-ONGOING_PROGRAM_STATUSES = (ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
-
 
 @dataclass(frozen=True)
 class OverviewRow:
@@ -130,11 +133,6 @@ class OverviewRow:
         return self.latest_update is not None
 
 
-def _current_first(program: Program) -> tuple[int, int, int]:
-    ongoing = program.status in ONGOING_PROGRAM_STATUSES
-    return (0 if ongoing else 1, -program.starts_on.toordinal(), -program.pk)
-
-
 def progress_overview(
     cluster: Cluster, memberships: Iterable[ClusterMembership]
 ) -> list[OverviewRow]:
@@ -143,16 +141,16 @@ def progress_overview(
     ``memberships`` are the cluster's memberships already loaded with their municipality.
     Four queries: programmes, two for the summaries, one for the latest updates. Of several
     programmes in the cluster a municipality shows its current one: not cancelled, ongoing
-    before finished, then the latest start.
+    before finished, then the latest start (``programs.selectors.current_programs``).
     """
     open_memberships = [m for m in memberships if m.left_on is None]
     municipality_ids = [m.municipality_id for m in open_memberships]
-    latest: dict[int, Program] = {}
-    programs = Program.objects.filter(
-        cluster=cluster, municipality_id__in=municipality_ids
-    ).exclude(status=ProgramStatus.CANCELLED)
-    for program in sorted(programs, key=_current_first):
-        latest.setdefault(program.municipality_id, program)
+    latest = {
+        municipality_id: program
+        for (_cluster_id, municipality_id), program in current_programs(
+            [cluster.pk], municipality_ids
+        ).items()
+    }
     program_ids = [p.pk for p in latest.values()]
     summaries = program_summaries(program_ids)
     updates = latest_updates(program_ids)

@@ -259,6 +259,26 @@ def _current_first(program: Program) -> tuple[int, int, int]:
     return (0 if ongoing else 1, -program.starts_on.toordinal(), -program.pk)
 
 
+def current_programs(
+    cluster_ids: Iterable[int], municipality_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], Program]:
+    """The current programme of each (cluster id, municipality id) pair, in one query.
+
+    Of several programmes a municipality has in a cluster, the current one is not cancelled,
+    ongoing before finished, then the latest start. This is the one definition the dashboard
+    and the cluster page share.
+    """
+    candidates = Program.objects.filter(cluster_id__in=list(cluster_ids)).exclude(
+        status=ProgramStatus.CANCELLED
+    )
+    if municipality_ids is not None:
+        candidates = candidates.filter(municipality_id__in=list(municipality_ids))
+    current: dict[tuple[int, int], Program] = {}
+    for program in sorted(candidates, key=_current_first):
+        current.setdefault((program.cluster_id, program.municipality_id), program)  # type: ignore[arg-type]
+    return current
+
+
 def cluster_overviews(
     clusters: Iterable[Cluster], *, today: dt.date | None = None
 ) -> list[ClusterOverview]:
@@ -271,12 +291,7 @@ def cluster_overviews(
         .select_related("municipality")
         .order_by("municipality__name", "pk")
     )
-    current: dict[tuple[int, int], Program] = {}
-    candidates = Program.objects.filter(cluster_id__in=cluster_ids).exclude(
-        status=ProgramStatus.CANCELLED
-    )
-    for program in sorted(candidates, key=_current_first):
-        current.setdefault((program.cluster_id, program.municipality_id), program)  # type: ignore[arg-type]
+    current = current_programs(cluster_ids)
     rows = {row.program.pk: row for row in program_rows(current.values(), today=today)}
     by_cluster: dict[int, list[MemberRow]] = {pk: [] for pk in cluster_ids}
     clusters_by_id = {cluster.pk: cluster for cluster in clusters}
