@@ -4,10 +4,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from clusters.models import Cluster, Meeting, MeetingStatus
 from innocities.accounts.models import User
+from innocities.core.permissions import Level, program_level, roles_for, visible_clusters
+from programs.models import Program
+from programs.selectors import (
+    ONGOING_PROGRAM_STATUSES,
+    cluster_overviews,
+    due_items,
+    partner_tasks,
+    program_rows,
+)
 
 
 @login_not_required
@@ -60,21 +71,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tasks their organisation takes part in. Everyone with a role sees the coming meetings of
     the clusters they can read. The query count does not grow with the data.
     """
-    # Imported here rather than at the top so that the dashboard, which several apps feed,
-    # stays one self-contained block of this shared module.
-    from django.utils import timezone
-
-    from clusters.models import Cluster, Meeting, MeetingStatus
-    from innocities.core.permissions import Level, program_level, roles_for, visible_clusters
-    from programs.models import Program
-    from programs.selectors import (
-        ONGOING_PROGRAM_STATUSES,
-        cluster_overviews,
-        due_items,
-        partner_tasks,
-        program_rows,
-    )
-
     roles = roles_for(request)
     today = timezone.localdate()
     # A section is shown when its key is not None (an empty list says "nothing here").
