@@ -127,6 +127,18 @@ class MeetingAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+@admin.register(MeetingParticipant)
+class MeetingParticipantAdmin(admin.ModelAdmin):
+    """Replies and attendance across meetings, e.g. to find who has not answered."""
+
+    list_display = ("user", "meeting", "reply", "attendance", "replied_at")
+    list_filter = ("reply", "attendance", "meeting__cluster")
+    list_select_related = ("user", "meeting", "meeting__cluster")
+    search_fields = ("user__email", "user__full_name", "meeting__title")
+    autocomplete_fields = ("user", "meeting")
+    readonly_fields = ("replied_at",)
+
+
 @admin.register(Need)
 class NeedAdmin(SimpleHistoryAdmin):
     list_display = ("title", "owner", "priority", "theme", "created_at")
