@@ -24,8 +24,8 @@ COPY . .
 # Static files are collected into the image (whitenoise serves them, hashed and compressed).
 # The settings refuse to load without a SECRET_KEY; this one only exists during the build.
 RUN export SECRET_KEY=build-only-not-a-secret DEBUG=0 \
-    && /app/.venv/bin/python manage.py collectstatic --noinput \
-    && if [ -d locale ]; then /app/.venv/bin/python manage.py compilemessages; fi
+    && /app/.venv/bin/python manage.py collectstatic --noinput
+# The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed: no gettext needed.
 
 
 FROM python:3.11-slim

@@ -171,6 +171,7 @@ class TaskFilterForm(forms.Form):
 
 class TaskForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
+    # xgettext:no-python-format
     percent = forms.IntegerField(label=_("% done"), min_value=0, max_value=100)
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
@@ -213,6 +214,7 @@ class TaskForm(forms.Form):
         ):
             self.add_error(
                 "percent",
+                # xgettext:no-python-format
                 _("A done task is 100 % complete. Change its status to reopen it."),
             )
         if due_on and self.task.starts_on and due_on < self.task.starts_on:

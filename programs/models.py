@@ -273,6 +273,7 @@ class Task(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.TODO
     )
+    # xgettext:no-python-format
     percent = models.PositiveSmallIntegerField(_("% done"), default=0)
     organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="tasks", verbose_name=_("partner organisations")
@@ -291,7 +292,7 @@ class Task(models.Model):
                 condition=Q(status="done", percent=100, completed_on__isnull=False)
                 | (~Q(status="done") & Q(completed_on__isnull=True)),
                 name="task_done_is_complete",
-                violation_error_message=_("A done task is 100 % complete and has a date."),
+                violation_error_message=_("A done task is complete (100 percent) and has a date."),
             ),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True) | Q(due_on__gte=F("starts_on")),
@@ -326,6 +327,7 @@ class ProgressUpdate(models.Model):
     achieved = models.TextField(_("what was achieved"))
     next_steps = models.TextField(_("what comes next"), blank=True)
     blockers = models.TextField(_("what blocks"), blank=True)
+    # xgettext:no-python-format
     percent_done = models.PositiveSmallIntegerField(_("% done when written"), default=0)
 
     class Meta:

@@ -209,3 +209,15 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     with django_assert_max_num_queries(BUDGET) as large:
         assert client.get(URL).status_code == 200
     assert len(large) == len(small)
+
+
+def test_rostered_person_without_an_organisation_gets_no_partner_task_list(world, as_persona):
+    from clusters.models import RosterRole
+    from tests.factories import RosterEntryFactory
+
+    RosterEntryFactory(
+        cluster=world.cluster_a, user=world.coordinator, role=RosterRole.MUNICIPAL_CONTACT
+    )
+    response = as_persona("coordinator").get("/")
+    assert response.context["partner_tasks"] is None
+    assert "Tasks your organisation takes part in" not in response.content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from clusters.models import Cluster, Meeting, MeetingStatus
+from clusters.models import Cluster, Meeting, MeetingStatus, RosterEntry
 from innocities.accounts.models import User
 from innocities.core.permissions import Level, program_level, roles_for, visible_clusters
 from programs.models import Program
@@ -80,6 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "my_programs": None,
         "overviews": None,
         "rostered_clusters": None,
+        "partner_tasks": None,
         "meetings": [],
     }
     if roles.municipality_ids:
@@ -106,7 +107,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     read_only_clusters = roles.rostered_cluster_ids - roles.managed_cluster_ids
     if read_only_clusters and not roles.is_admin:
         context["rostered_clusters"] = list(Cluster.objects.filter(pk__in=read_only_clusters))
-        context["partner_tasks"] = partner_tasks(request.user)  # type: ignore[arg-type]
+        # Only people who stand for an organisation (partner contacts) get its task list.
+        if RosterEntry.objects.filter(
+            user=request.user, ended_on__isnull=True, organisation__isnull=False
+        ).exists():
+            context["partner_tasks"] = partner_tasks(request.user)  # type: ignore[arg-type]
     if context["has_role"]:
         context["meetings"] = list(
             Meeting.objects.filter(

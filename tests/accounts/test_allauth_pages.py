@@ -43,8 +43,15 @@ def test_pages_for_a_logged_in_person_render_in_the_portal_layout(world, as_pers
     assert world.coordinator.full_name in page  # the user menu
 
 
-def test_login_page_says_there_is_no_open_sign_up(db):
+def test_login_page_is_swedish_by_default(db):
     page = assert_in_portal_layout(Client().get(reverse("account_login")))
+    assert '<html lang="sv">' in page
+    assert "Logga in" in page
+
+
+def test_login_page_says_there_is_no_open_sign_up(db):
+    english = Client(headers={"accept-language": "en"})
+    page = assert_in_portal_layout(english.get(reverse("account_login")))
     assert "no open sign-up" in page
     assert "invited by their programme manager" in page
     assert "form-control" in page
@@ -53,7 +60,7 @@ def test_login_page_says_there_is_no_open_sign_up(db):
 
 
 def test_sign_up_is_closed_and_says_how_to_get_in(db):
-    response = Client().post(
+    response = Client(headers={"accept-language": "en"}).post(
         reverse("account_signup"),
         {"email": "new@example.se", "password1": "x-long-pass-1", "password2": "x-long-pass-1"},
     )

@@ -41,7 +41,7 @@ def test_forbidden_action_shows_the_portal_403(world, as_persona):
 
 @pytest.mark.urls("tests.accounts.urls_500")
 def test_server_error_shows_the_portal_500_without_a_traceback(db, caplog):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, headers={"accept-language": "en"})
     with caplog.at_level(logging.CRITICAL, logger="django.request"):
         response = client.get("/test-500/")
     assert response.status_code == 500
@@ -55,7 +55,7 @@ def test_server_error_shows_the_portal_500_without_a_traceback(db, caplog):
 def test_bad_request_shows_the_portal_400(db, settings):
     # A Host header not in ALLOWED_HOSTS is a SuspiciousOperation: Django answers 400.
     response = Client(raise_request_exception=False).get(
-        reverse("account_login"), headers={"host": "evil.example"}
+        reverse("account_login"), headers={"host": "evil.example", "accept-language": "en"}
     )
     assert response.status_code == 400
     assert "Bad request" in response.content.decode()
