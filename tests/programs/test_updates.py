@@ -26,7 +26,7 @@ def test_form_preselects_the_proposed_status_and_says_why(world, as_persona):
     content = response.content.decode()
     assert re.search(r'value="at_risk"[^>]*checked', content)
     assert not re.search(r'value="on_track"[^>]*checked', content)
-    assert re.search(r"Blocked: <strong>1</strong>", content)
+    assert re.search(r"Blocked items: <strong>1</strong>", content)
 
 
 def test_following_the_proposal_appends_an_update(world, as_persona):
