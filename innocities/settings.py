@@ -15,6 +15,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from innocities.schedules import BEAT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -58,6 +60,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "innocities.accounts",
     "innocities.core",
+    "innocities.notifications",
+    "innocities.reports",
+    "innocities.feeds",
     "municipalities",
     "clusters",
     "programs",
@@ -200,6 +205,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

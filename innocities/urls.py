@@ -19,6 +19,9 @@ urlpatterns = [
     path("municipalities/", include("municipalities.urls")),
     path("clusters/", include("clusters.urls")),
     path("programmes/", include("programs.urls")),
+    path("notifications/", include("innocities.notifications.urls")),
+    path("reports/", include("innocities.reports.urls")),
+    path("calendar/", include("innocities.feeds.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,26 @@
+"""Every periodic job of the portal, in one place.
+
+django-celery-beat's DatabaseScheduler copies these entries into its tables when beat starts,
+so the admin shows them (Periodic tasks) and an operator can change times there. One beat
+instance runs them; each job is a scan that computes what is due, so a missed or repeated
+run is harmless.
+"""
+
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "scan-reminders": {
+        "task": "innocities.notifications.tasks.scan_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-due-notifications": {
+        "task": "innocities.notifications.tasks.dispatch_due",
+        "schedule": crontab(minute="*"),
+    },
+    "scan-progress-reports": {
+        "task": "innocities.reports.tasks.scan_progress_reports",
+        "schedule": crontab(minute=15),
+    },
+}
