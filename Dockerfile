@@ -36,6 +36,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=innocities.settings \
     MEDIA_ROOT=/data/media
 
+# WeasyPrint (progress-report PDFs) needs Pango and HarfBuzz at run time, and a font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 innocities \
     && useradd --system --uid 10001 --gid innocities --home-dir /app --no-create-home innocities \
     && mkdir -p /data/media /app/var/mail /app/var/celery/queue /app/var/celery/control \

@@ -21,6 +21,15 @@ from programs.models import Program
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded and generated files (reports) go to the test's own folder, never var/media."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    settings.MEDIA_ROOT = str(folder)
+    return folder
+
+
 def services_required() -> bool:
     """In CI (REQUIRE_SERVICES=1) a missing service fails a test instead of skipping it."""
     return os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
