@@ -1,0 +1,35 @@
+"""Writes for reminders: the scan that fills the outbox (``scan``), the dispatcher that empties
+it (``dispatch``), and a person's preferences and unsubscribe (``preferences``)."""
+
+from __future__ import annotations
+
+from innocities.notifications.services.dispatch import (
+    MAX_ATTEMPTS,
+    DispatchResult,
+    build_digest_email,
+    build_reminder_email,
+    dispatch_due,
+)
+from innocities.notifications.services.preferences import (
+    ALL_CATEGORIES,
+    preference_unsubscribe,
+    preference_update,
+    unsubscribe_read,
+    unsubscribe_token,
+)
+from innocities.notifications.services.scan import ScanResult, reminders_scan
+
+__all__ = [
+    "ALL_CATEGORIES",
+    "MAX_ATTEMPTS",
+    "DispatchResult",
+    "ScanResult",
+    "build_digest_email",
+    "build_reminder_email",
+    "dispatch_due",
+    "preference_unsubscribe",
+    "preference_update",
+    "reminders_scan",
+    "unsubscribe_read",
+    "unsubscribe_token",
+]

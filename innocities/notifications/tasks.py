@@ -1,0 +1,23 @@
+"""Thin tasks for the beat schedule in innocities/schedules.py: each calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from innocities.notifications.services import dispatch_due as dispatch_due_service
+from innocities.notifications.services import reminders_scan
+
+
+@shared_task(name="innocities.notifications.tasks.scan_reminders", time_limit=240)
+def scan_reminders() -> dict[str, int]:
+    result = reminders_scan()
+    return {"created": result.created, "superseded": result.superseded}
+
+
+@shared_task(
+    name="innocities.notifications.tasks.dispatch_due", time_limit=300, soft_time_limit=280
+)
+def dispatch_due() -> dict[str, int]:
+    """Send due reminders. Rows are claimed in the database, so many of these may run at once."""
+    result = dispatch_due_service()
+    return {"sent": result.sent, "emails": result.emails, "failed": result.failed}
