@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innocities.accounts.models import User
+from innocities.core.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
     from municipalities.models import Municipality, MunicipalityMembership
@@ -28,16 +29,20 @@ def user_invite(
 
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
+    inviter_id = invited_by.pk if invited_by else None
     if user is not None:
         if not user.is_active:
             raise ValidationError({"email": _("This account is deactivated.")})
+        if not user.has_usable_password() and user.last_login is None:
+            # Invited before but never came in (the mail was lost, or the link expired):
+            # inviting again sends a fresh link.
+            enqueue_on_commit(send_invitation, user.pk, inviter_id)
         return user, False
     user = User(email=email, full_name=full_name.strip(), language=language)
     user.set_unusable_password()
     user.full_clean()
     user.save()
-    inviter_id = invited_by.pk if invited_by else None
-    transaction.on_commit(lambda: send_invitation.delay(user.pk, inviter_id))
+    enqueue_on_commit(send_invitation, user.pk, inviter_id)
     return user, True
 
 

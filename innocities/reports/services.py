@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from clusters.models import Cluster, ClusterStatus, RosterEntry, RosterRole
 from innocities.accounts.models import User
 from innocities.core.mail import build_email
+from innocities.core.queue import enqueue_on_commit
 from innocities.reports.models import ProgressReport, ReportKind, ReportStatus
 from innocities.reports.selectors import cluster_figures, program_figures
 from municipalities.models import MunicipalityMembership, MunicipalityRole
@@ -35,6 +36,8 @@ CLUSTER_CSV_COLUMNS = ["municipality", *CSV_COLUMNS]
 # Longer than the task's hard time limit (settings.CELERY_TASK_TIME_LIMIT, 300 s): a claim
 # this old belongs to a worker that was killed, so another may take the build over.
 STALE_CLAIM = dt.timedelta(minutes=10)
+# An on-demand report still queued after this long was never handed to a worker.
+FORGOTTEN_REQUEST = dt.timedelta(minutes=5)
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError,)  # smtplib errors are OSErrors
 
@@ -78,14 +81,21 @@ def report_scan(*, today: dt.date | None = None) -> list[int]:
     ] + [ProgressReport(cluster_id=pk, period_start=start, period_end=end) for pk in cluster_ids]
     ProgressReport.objects.bulk_create(rows, ignore_conflicts=True)
     stale = timezone.now() - STALE_CLAIM
+    scheduled = Q(
+        Q(status__in=(ReportStatus.QUEUED, ReportStatus.READY))
+        | Q(status=ReportStatus.BUILDING, claimed_at__lt=stale),
+        kind=ReportKind.SCHEDULED,
+        period_start=start,
+        period_end=end,
+    )
+    # An on-demand report whose hand-over to the broker failed (broker down) waits here.
+    forgotten = Q(
+        kind=ReportKind.ON_DEMAND,
+        status=ReportStatus.QUEUED,
+        created_at__lt=timezone.now() - FORGOTTEN_REQUEST,
+    )
     return list(
-        ProgressReport.objects.filter(
-            Q(status__in=(ReportStatus.QUEUED, ReportStatus.READY))
-            | Q(status=ReportStatus.BUILDING, claimed_at__lt=stale),
-            kind=ReportKind.SCHEDULED,
-            period_start=start,
-            period_end=end,
-        )
+        ProgressReport.objects.filter(scheduled | forgotten)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -132,7 +142,7 @@ def report_request(
         )
         report.full_clean()
         report.save()
-        transaction.on_commit(lambda: build_and_send_report.delay(report.pk))
+        enqueue_on_commit(build_and_send_report, report.pk)
     return report
 
 

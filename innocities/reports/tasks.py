@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError, transaction
 
+from innocities.core.queue import enqueue_on_commit
 from innocities.reports.models import ProgressReport
 from innocities.reports.services import report_build_and_send, report_scan
 
@@ -24,7 +25,7 @@ def scan_progress_reports() -> int:
     with transaction.atomic():
         ids = report_scan()
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: build_and_send_report.delay(pk))
+            enqueue_on_commit(build_and_send_report, pk)
     return len(ids)
 
 
