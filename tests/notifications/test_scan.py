@@ -127,7 +127,20 @@ def test_scan_sends_exactly_the_expected_reminders_in_each_recipients_language(w
 
 
 def test_nothing_fires_on_a_day_without_due_items(world, scenario):
-    assert reminders_scan(now=at(D + dt.timedelta(days=2), 7)).created == 0
+    # D + 3: nothing is due, and the two days the scan makes up for had nothing either.
+    assert reminders_scan(now=at(D + dt.timedelta(days=3), 7)).created == 0
+
+
+def test_a_missed_day_is_made_up_while_the_items_still_lie_ahead(world, scenario):
+    # No scan ran on D (beat or the broker was down). The next day's scan still sends the
+    # "7 days before" reminders of D, but no late "due tomorrow" or "due today".
+    reminders_scan(now=at(D + dt.timedelta(days=1), 7))
+    dispatch_due(now=at(D + dt.timedelta(days=1), 8))
+    subjects = {subject for _, subject in _outbox()}
+    assert "Förfaller om 7 dagar: Write the roadmap" in subjects
+    assert "In 7 days: Cluster workshop" in subjects
+    assert not any("Baseline agreed" in subject for subject in subjects)
+    assert reminders_scan(now=at(D + dt.timedelta(days=1), 9)).created == 0
 
 
 def test_a_second_scan_creates_nothing(world, scenario):

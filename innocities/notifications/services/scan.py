@@ -409,6 +409,29 @@ def _retire_stale(today: dt.date) -> tuple[int, int]:
     return superseded, cancelled
 
 
+# How many missed days a scan makes up for (beat or the broker down, a worker gone): a
+# "before" reminder whose day passed while nothing ran is still sent while its item lies
+# ahead. Reminders on or after the date are not made up: the overdue rule takes over.
+CATCH_UP_DAYS = 2
+
+
+def _scan_days(rule: ReminderRule, today: dt.date) -> list[dt.date]:
+    """Today, plus missed days whose "before" reminders are for items still ahead.
+
+    An item due tomorrow whose "7 days before" was missed gets it now; an item due today
+    gets no late "due tomorrow" on top of its "due today".
+
+    The occurrence key is the item's date, so scanning a day twice adds nothing.
+    """
+    days = [today]
+    before = -rule.offset_days
+    if rule.category != Category.PROGRESS_UPDATE and not rule.repeat_every_days and before > 0:
+        days += [
+            today - dt.timedelta(days=back) for back in range(1, min(CATCH_UP_DAYS, before - 1) + 1)
+        ]
+    return days
+
+
 @transaction.atomic
 def reminders_scan(*, now: dt.datetime | None = None) -> ScanResult:
     """Put every reminder due today (Stockholm) in the outbox, once; retire stale ones.
@@ -420,7 +443,8 @@ def reminders_scan(*, now: dt.datetime | None = None) -> ScanResult:
     today = local_today(now)
     firings: list[_Firing] = []
     for rule in ReminderRule.objects.filter(is_active=True):
-        firings.extend(FIRINGS[rule.category](rule, today))
+        for day in _scan_days(rule, today):
+            firings.extend(FIRINGS[rule.category](rule, day))
     created = _insert(firings, now)
     superseded, cancelled = _retire_stale(today)
     return ScanResult(created=created, superseded=superseded, cancelled=cancelled)
