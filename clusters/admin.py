@@ -24,6 +24,7 @@ from clusters.models import (
     Need,
     RosterEntry,
 )
+from municipalities.needs_forms import NeedAdminForm
 
 
 class NoDeleteMixin:
@@ -141,6 +142,7 @@ class MeetingParticipantAdmin(admin.ModelAdmin):
 
 @admin.register(Need)
 class NeedAdmin(SimpleHistoryAdmin):
+    form = NeedAdminForm  # the 17 SDG goals as checkboxes, not raw JSON
     list_display = ("title", "owner", "priority", "theme", "created_at")
     list_filter = ("priority", "cluster")
     list_select_related = ("cluster", "municipality")

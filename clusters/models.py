@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -300,6 +301,39 @@ class Priority(models.TextChoices):
     HIGH = "high", _("High")
 
 
+# The UN's 17 Sustainable Development Goals (Agenda 2030), by number, with their official
+# short names (Swedish from the Swedish government's Agenda 2030 pages).
+SDG_GOALS: dict[int, str] = {
+    1: _("No poverty"),
+    2: _("Zero hunger"),
+    3: _("Good health and well-being"),
+    4: _("Quality education"),
+    5: _("Gender equality"),
+    6: _("Clean water and sanitation"),
+    7: _("Affordable and clean energy"),
+    8: _("Decent work and economic growth"),
+    9: _("Industry, innovation and infrastructure"),
+    10: _("Reduced inequalities"),
+    11: _("Sustainable cities and communities"),
+    12: _("Responsible consumption and production"),
+    13: _("Climate action"),
+    14: _("Life below water"),
+    15: _("Life on land"),
+    16: _("Peace, justice and strong institutions"),
+    17: _("Partnerships for the goals"),
+}
+
+
+def validate_sdg_goals(value: object) -> None:
+    """A list of distinct SDG goal numbers, 1–17 (stored as JSON so SQLite works too)."""
+    if not isinstance(value, list) or not all(
+        isinstance(goal, int) and not isinstance(goal, bool) and goal in SDG_GOALS for goal in value
+    ):
+        raise ValidationError(_("SDG goals must be numbers from 1 to 17."), code="invalid_sdg_goal")
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each SDG goal may be named only once."), code="duplicate_sdg_goal")
+
+
 class Need(models.Model):
     """A challenge: one municipality's own, or shared by a cluster."""
 
@@ -314,6 +348,13 @@ class Need(models.Model):
     )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="needs"
+    )
+    sdg_goals = models.JSONField(
+        _("SDG goals"),
+        default=list,
+        blank=True,
+        validators=[validate_sdg_goals],
+        help_text=_("Numbers of the UN Sustainable Development Goals (1–17) the need concerns."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -337,3 +378,10 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def sdg_goal_names(self) -> list[tuple[int, str]]:
+        """The need's goals as (number, translated name), in goal order."""
+        return [
+            (goal, str(SDG_GOALS[goal])) for goal in sorted(self.sdg_goals) if goal in SDG_GOALS
+        ]

@@ -289,3 +289,47 @@ def cluster_add_need(
         created_by=actor,
     )
     return validated_save(need, actor=actor)
+
+
+@transaction.atomic
+def need_create(
+    *,
+    municipality: Municipality,
+    actor: User | None,
+    title: str,
+    description: str = "",
+    theme: str = "",
+    priority: str,
+    sdg_goals: list[int],
+) -> Need:
+    """A municipality's own need; ``sdg_goals`` are SDG numbers 1–17 (validated)."""
+    need = Need(
+        municipality=municipality,
+        title=title,
+        description=description,
+        theme=theme,
+        priority=priority,
+        sdg_goals=sorted(sdg_goals),
+        created_by=actor,
+    )
+    return validated_save(need, actor=actor)
+
+
+@transaction.atomic
+def need_update(
+    *,
+    need: Need,
+    actor: User | None,
+    title: str,
+    description: str = "",
+    theme: str = "",
+    priority: str,
+    sdg_goals: list[int],
+) -> Need:
+    """Change a need's text, priority and goals; whose need it is never changes."""
+    need.title = title
+    need.description = description
+    need.theme = theme
+    need.priority = priority
+    need.sdg_goals = sorted(sdg_goals)
+    return validated_save(need, actor=actor)

@@ -64,8 +64,10 @@ INSTALLED_APPS = [
     "innocities.reports",
     "innocities.feeds",
     "municipalities",
+    "municipalities.assessments",
     "clusters",
     "programs",
+    "programs.indicators",
 ]
 
 MIDDLEWARE = [

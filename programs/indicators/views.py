@@ -1,0 +1,186 @@
+"""Indicator pages: the list of a programme's or a cluster's indicators with their trends,
+and the forms to create, edit and record values.
+
+Reading needs READ on the parent; writing needs EDIT on a programme (its coordinators,
+the cluster's managers, administrators) or MANAGE on a cluster (its managers, administrators).
+Indicators are always fetched through their parent.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from innocities.core.permissions import Level, get_cluster_for_user, get_program_for_user
+from programs.forms import add_service_error
+from programs.indicators.forms import IndicatorForm, IndicatorValueForm
+from programs.indicators.models import Indicator, period_label
+from programs.indicators.selectors import indicator_series, indicator_status
+from programs.indicators.services import indicator_create, indicator_update, indicator_value_record
+from programs.indicators.svg import trend_svg
+
+PROGRAMMES = "programmes"
+CLUSTERS = "clusters"
+
+
+def _parent(request: HttpRequest, scope: str, pk: int, *, write: bool) -> Model:
+    """The programme or cluster, through the authorization module: 404 outside, 403 below."""
+    if scope == PROGRAMMES:
+        return get_program_for_user(request, pk, level=Level.EDIT if write else Level.READ)
+    if scope == CLUSTERS:
+        return get_cluster_for_user(request, pk, level=Level.MANAGE if write else Level.READ)
+    raise Http404
+
+
+def _can_write(request: HttpRequest, scope: str) -> bool:
+    # The permission helpers leave the granted level on the request.
+    if scope == PROGRAMMES:
+        return getattr(request, "program_level", Level.NONE) >= Level.EDIT
+    return getattr(request, "cluster_level", Level.NONE) >= Level.MANAGE
+
+
+def _list_url(scope: str, parent: Model) -> str:
+    name = "indicators:program_list" if scope == PROGRAMMES else "indicators:cluster_list"
+    return reverse(name, kwargs={"pk": parent.pk})
+
+
+def _indicator(parent: Model, pk: int) -> Indicator:
+    indicator = parent.indicators.filter(pk=pk).first()  # type: ignore[attr-defined]
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def _rows(indicators: list[Indicator]) -> list[dict[str, object]]:
+    series = indicator_series(indicators)
+    rows = []
+    for indicator in indicators:
+        values = series[indicator.pk]
+        status = indicator_status(indicator, values)
+        rows.append(
+            {
+                "indicator": indicator,
+                "status": status,
+                "latest_label": (
+                    period_label(indicator.frequency, status.latest_period)
+                    if status.latest_period
+                    else ""
+                ),
+                "svg": trend_svg(
+                    values,
+                    baseline=indicator.baseline_value,
+                    target=indicator.target_value,
+                    label=indicator.name,
+                    unit=indicator.unit,
+                ),
+            }
+        )
+    return rows
+
+
+def _list(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
+    parent = _parent(request, scope, pk, write=False)
+    indicators = list(parent.indicators.all())  # type: ignore[attr-defined]
+    return render(
+        request,
+        "indicators/list.html",
+        {
+            "scope": scope,
+            "parent": parent,
+            "rows": _rows(indicators),
+            "can_write": _can_write(request, scope),
+        },
+    )
+
+
+@require_GET
+def program_list(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list(request, PROGRAMMES, pk)
+
+
+@require_GET
+def cluster_list(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list(request, CLUSTERS, pk)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, scope: str, parent_pk: str) -> HttpResponse:
+    parent = _parent(request, scope, int(parent_pk), write=True)
+    form = IndicatorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        where = {"program": parent} if scope == PROGRAMMES else {"cluster": parent}
+        try:
+            indicator = indicator_create(actor=request.user, **where, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("The indicator “%(name)s” was created.") % {"name": indicator.name}
+            )
+            return redirect(_list_url(scope, parent))
+    return render(
+        request,
+        "indicators/form.html",
+        {"scope": scope, "parent": parent, "form": form, "indicator": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, scope: str, parent_pk: str, pk: str) -> HttpResponse:
+    parent = _parent(request, scope, int(parent_pk), write=True)
+    indicator = _indicator(parent, int(pk))
+    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_update(indicator=indicator, actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("The indicator “%(name)s” was saved.") % {"name": indicator.name}
+            )
+            return redirect(_list_url(scope, parent))
+    return render(
+        request,
+        "indicators/form.html",
+        {"scope": scope, "parent": parent, "form": form, "indicator": indicator},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def value(request: HttpRequest, scope: str, parent_pk: str, pk: str) -> HttpResponse:
+    """Record the value for a period; a second value for the same period replaces the first."""
+    parent = _parent(request, scope, int(parent_pk), write=True)
+    indicator = _indicator(parent, int(pk))
+    form = IndicatorValueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = indicator_value_record(
+                indicator=indicator, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The value for %(period)s was saved.")
+                % {"period": period_label(indicator.frequency, row.period)},
+            )
+            return redirect(_list_url(scope, parent))
+    return render(
+        request,
+        "indicators/value_form.html",
+        {
+            "scope": scope,
+            "parent": parent,
+            "form": form,
+            "indicator": indicator,
+            "values": list(indicator.values.order_by("-period")[:24]),
+        },
+    )
