@@ -20,6 +20,7 @@ from innocities.core.demo import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, SMALL_AN
 from innocities.core.permissions import Level, load_roles, program_level
 from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
 from municipalities.reference import DATA_DIR, read_reference_data
+from programs.indicators.models import Indicator
 from programs.models import (
     OPEN_STATUSES,
     ItemStatus,
@@ -41,7 +42,7 @@ LOGINS = {
     "manager2@demo.innocities.se",
     "coordinator2@demo.innocities.se",
 }
-APPS = ("accounts", "municipalities", "clusters", "programs")
+APPS = ("accounts", "municipalities", "clusters", "programs", "indicators")
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -327,3 +328,11 @@ def test_needs_are_shared_by_clusters_and_held_by_municipalities(seeded):
     assert Need.objects.filter(cluster__name=CLUSTER_A).count() >= 2
     assert Need.objects.filter(cluster__name=CLUSTER_B).count() >= 2
     assert Need.objects.filter(municipality__isnull=False).count() >= 3
+
+
+def test_needs_carry_sdg_goals_and_programmes_have_indicators_with_values(seeded):
+    assert Need.objects.exclude(sdg_goals=[]).count() == Need.objects.count()
+    indicators = Indicator.objects.prefetch_related("values")
+    assert indicators.filter(program__isnull=False).count() == 2
+    assert indicators.filter(cluster__isnull=False).count() == 1
+    assert all(indicator.values.count() == 4 for indicator in indicators)

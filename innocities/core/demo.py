@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
@@ -57,6 +58,8 @@ from municipalities.models import (
     Organisation,
 )
 from municipalities.reference import load_reference_data
+from programs.indicators.models import Frequency, Indicator
+from programs.indicators.services import indicator_create, indicator_value_record
 from programs.library import load_module_library
 from programs.models import (
     ItemStatus,
@@ -651,6 +654,7 @@ class NeedSpec:
     priority: str
     cluster: str = ""
     municipality_code: str = ""
+    sdg_goals: tuple[int, ...] = ()
 
 
 NEEDS = (
@@ -660,6 +664,7 @@ NEEDS = (
         "Mobility",
         Priority.HIGH,
         cluster="Västra Götaland smart och hållbar",
+        sdg_goals=(10, 11),
     ),
     NeedSpec(
         "Energy use in public buildings",
@@ -667,6 +672,7 @@ NEEDS = (
         "Energy",
         Priority.MEDIUM,
         cluster="Västra Götaland smart och hållbar",
+        sdg_goals=(7, 13),
     ),
     NeedSpec(
         "Staff for elderly care",
@@ -674,6 +680,7 @@ NEEDS = (
         "Health",
         Priority.HIGH,
         cluster="Västra Götaland smart och hållbar",
+        sdg_goals=(3, 8),
     ),
     NeedSpec(
         "Heat from industry for the district heating network",
@@ -681,6 +688,7 @@ NEEDS = (
         "Energy",
         Priority.HIGH,
         cluster="Dalarna innovation",
+        sdg_goals=(7, 9, 13),
     ),
     NeedSpec(
         "Young people who want to stay",
@@ -688,6 +696,7 @@ NEEDS = (
         "Attractiveness",
         Priority.MEDIUM,
         cluster="Dalarna innovation",
+        sdg_goals=(4, 8),
     ),
     NeedSpec(
         "Safe school routes in the town centre",
@@ -695,6 +704,7 @@ NEEDS = (
         "Mobility",
         Priority.MEDIUM,
         municipality_code="1442",
+        sdg_goals=(3, 11),
     ),
     NeedSpec(
         "Reliable water supply in dry summers",
@@ -702,6 +712,7 @@ NEEDS = (
         "Water",
         Priority.HIGH,
         municipality_code="1466",
+        sdg_goals=(6, 13),
     ),
     NeedSpec(
         "Digital services for residents over 75",
@@ -709,6 +720,7 @@ NEEDS = (
         "Public services",
         Priority.LOW,
         municipality_code="1463",
+        sdg_goals=(10, 16),
     ),
     NeedSpec(
         "Charging for heavy transport",
@@ -716,6 +728,51 @@ NEEDS = (
         "Energy",
         Priority.HIGH,
         municipality_code="2085",
+        sdg_goals=(7, 9),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    name: str
+    unit: str
+    direction: str
+    baseline: str
+    target: str
+    values: tuple[str, ...]  # one a quarter, oldest first, ending last quarter
+    program: str = ""  # a programme title, or
+    cluster: str = ""
+    kolada_kpi: str = ""
+
+
+INDICATORS = (
+    IndicatorSpec(
+        "Energy use in municipal buildings",
+        "kWh/m²",
+        "lower_is_better",
+        baseline="182",
+        target="150",
+        values=("180", "176", "171", "168"),
+        program="Vårgårda – smart rural municipality 2030",
+    ),
+    IndicatorSpec(
+        "Pilots running",
+        "pilots",
+        "higher_is_better",
+        baseline="0",
+        target="6",
+        values=("1", "2", "4", "4"),
+        program="Vårgårda – smart rural municipality 2030",
+    ),
+    IndicatorSpec(
+        "Residents using demand-responsive transport",
+        "trips a month",
+        "higher_is_better",
+        baseline="0",
+        target="400",
+        values=("40", "95", "160", "210"),
+        cluster="Västra Götaland smart och hållbar",
     ),
 )
 
@@ -769,6 +826,8 @@ class _Seeder:
             self._program(spec)
         for spec in MEETINGS:
             self._meeting(spec, needs)
+        for spec in INDICATORS:
+            self._indicator(spec)
 
     def _days_ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)
@@ -938,6 +997,9 @@ class _Seeder:
             title=spec.title, cluster=cluster, municipality=municipality
         ).first()
         if need is not None:
+            if not need.sdg_goals and spec.sdg_goals:  # demos seeded before goals existed
+                need.sdg_goals = list(spec.sdg_goals)
+                validated_save(need, actor=self.admin)
             return need
         author = (
             self._manager_of(cluster) if cluster else self._coordinator_of(spec.municipality_code)
@@ -950,10 +1012,42 @@ class _Seeder:
             cluster=cluster,
             municipality=municipality,
             created_by=author,
+            sdg_goals=list(spec.sdg_goals),
         )
         validated_save(need, actor=author)
         self.created["needs"] += 1
         return need
+
+    def _indicator(self, spec: IndicatorSpec) -> None:
+        program = Program.objects.filter(title=spec.program).first() if spec.program else None
+        cluster = self.clusters[spec.cluster] if spec.cluster else None
+        if program is None and cluster is None:
+            raise DemoDataError(f"No programme or cluster for the indicator {spec.name}.")
+        scope = {"program": program} if program else {"cluster": cluster}
+        if Indicator.objects.filter(name=spec.name, **scope).exists():
+            return
+        author = self._manager_of(cluster or program.cluster)  # type: ignore[union-attr, arg-type]
+        indicator = indicator_create(
+            actor=author,
+            name=spec.name,
+            unit=spec.unit,
+            frequency=Frequency.QUARTERLY,
+            direction=spec.direction,
+            baseline_value=Decimal(spec.baseline),
+            baseline_period=str(self.today.year - 1),
+            target_value=Decimal(spec.target),
+            target_period=str(self.today.year + 1),
+            kolada_kpi=spec.kolada_kpi,
+            **scope,
+        )
+        quarter = dt.date(self.today.year, 3 * ((self.today.month - 1) // 3) + 1, 1)
+        for back, value in enumerate(reversed(spec.values), start=1):
+            month_index = quarter.year * 12 + quarter.month - 1 - 3 * back
+            period = dt.date(month_index // 12, month_index % 12 + 1, 1)
+            indicator_value_record(
+                indicator=indicator, actor=author, period=period, value=Decimal(value)
+            )
+        self.created["indicators"] += 1
 
     def _manager_of(self, cluster: Cluster) -> User:
         spec = next(spec for spec in CLUSTERS if spec.name == cluster.name)
