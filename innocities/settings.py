@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "innocities.reports",
     "innocities.feeds",
     "municipalities",
-    "municipalities.assessments",
     "clusters",
     "programs",
     "programs.indicators",
