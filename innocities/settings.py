@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "innocities.reports",
     "innocities.feeds",
     "municipalities",
+    "municipalities.assessments",
     "clusters",
     "programs",
     "programs.indicators",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/email/", email_change_disabled, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("municipalities/", include("municipalities.urls")),
+    path("assessments/", include("municipalities.assessments.urls")),
     path("clusters/", include("clusters.urls")),
     path("programmes/", include("programs.urls")),
     path("indicators/", include("programs.indicators.urls")),

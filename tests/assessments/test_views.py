@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.assessments.models import (
+    Answer,
+    AssessmentRound,
+    Respondent,
+    RespondentStatus,
+)
+from tests import factories as f
+from tests.assessments.helpers import close, make_round, questions, submit_levels
+
+
+def _url(name: str, pk: int) -> str:
+    return reverse(f"assessments:{name}", kwargs={"pk": pk})
+
+
+# --- list and open ------------------------------------------------------------------------
+
+
+def test_viewer_sees_the_rounds_of_their_municipality(world, as_persona):
+    make_round(world, title="Vår 2026")
+    response = as_persona("viewer").get(_url("list", world.ale.pk))
+    assert response.status_code == 200
+    assert "Vår 2026" in response.content.decode()
+
+
+def test_outsider_and_other_coordinator_get_404_on_the_list(world, as_persona):
+    for persona in ("outsider", "other_coordinator", "partner"):
+        assert as_persona(persona).get(_url("list", world.ale.pk)).status_code == 404
+
+
+def test_coordinator_opens_a_round(world, as_persona):
+    response = as_persona("coordinator").post(
+        _url("open", world.ale.pk), {"title": "Höst 2026", "closes_on": ""}
+    )
+    round = AssessmentRound.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _url("respondents", round.pk)
+    assert round.municipality == world.ale and round.opened_by == world.coordinator
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "", "closes_on": ""},
+        {"title": "x" * 201, "closes_on": ""},
+        {"title": "Ok", "closes_on": "not a date"},
+        {"title": "Ok", "closes_on": "2001-01-01"},
+    ],
+)
+def test_opening_with_bad_input_re_renders_and_saves_nothing(world, as_persona, data):
+    response = as_persona("coordinator").post(_url("open", world.ale.pk), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not AssessmentRound.objects.exists()
+
+
+def test_viewer_cannot_open_a_round(world, as_persona):
+    response = as_persona("viewer").post(_url("open", world.ale.pk), {"title": "X"})
+    assert response.status_code == 403
+    assert not AssessmentRound.objects.exists()
+
+
+def test_list_answers_405_to_post(world, as_persona):
+    assert as_persona("coordinator").post(_url("list", world.ale.pk)).status_code == 405
+
+
+# --- respondents ----------------------------------------------------------------------------
+
+
+def test_coordinator_adds_a_person_of_the_municipality(world, as_persona):
+    round = make_round(world)
+    Respondent.objects.filter(user=world.viewer).delete()
+    response = as_persona("coordinator").post(
+        _url("respondents", round.pk), {"user": world.viewer.pk, "role": "staff"}
+    )
+    assert response.status_code == 302
+    assert round.respondents.get(user=world.viewer).role == "staff"
+
+
+def test_manager_invites_a_new_respondent_by_email(world, as_persona):
+    round = make_round(world)
+    response = as_persona("manager").post(
+        _url("respondents", round.pk),
+        {"email": "kommunrad@ale.se", "full_name": "Kim Kommunråd", "role": "political"},
+    )
+    assert response.status_code == 302
+    assert round.respondents.get(user__email="kommunrad@ale.se").role == "political"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"role": "staff"},  # neither a person nor an e-mail
+        {"email": "not-an-email", "role": "staff"},
+        {"email": "new@ale.se", "full_name": "", "role": "staff"},  # unknown: needs a name
+        {"email": "x@ale.se", "full_name": "X", "role": "mayor"},
+    ],
+)
+def test_adding_respondents_with_bad_input_re_renders_and_saves_nothing(world, as_persona, data):
+    round = make_round(world)
+    response = as_persona("coordinator").post(_url("respondents", round.pk), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert round.respondents.count() == 2
+
+
+def test_people_of_another_municipality_cannot_be_picked(world, as_persona):
+    round = make_round(world)
+    response = as_persona("coordinator").post(
+        _url("respondents", round.pk), {"user": world.other_coordinator.pk, "role": "staff"}
+    )
+    assert response.status_code == 200
+    assert not round.respondents.filter(user=world.other_coordinator).exists()
+
+
+def test_viewer_cannot_manage_respondents_and_outsiders_get_404(world, as_persona):
+    round = make_round(world)
+    assert as_persona("viewer").get(_url("respondents", round.pk)).status_code == 403
+    assert as_persona("other_manager").get(_url("respondents", round.pk)).status_code == 404
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def _answers(round, level: int | None = 3, skip_last: bool = False) -> dict[str, str]:
+    data = {}
+    items = questions(round)
+    for question in items[:-1] if skip_last else items:
+        if level is not None:
+            data[f"q{question.pk}"] = str(level)
+        data[f"c{question.pk}"] = ""
+    return data
+
+
+def test_respondent_sees_the_questionnaire_with_level_descriptions_in_english(world, as_persona):
+    round = make_round(world)
+    client = as_persona("viewer")
+    client.cookies["django_language"] = "en"
+    response = client.get(_url("answer", round.pk), HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Innovation culture and leadership" in body
+    assert "Data is a strategic asset" in body
+
+
+def test_respondent_saves_a_draft_then_submits(world, as_persona):
+    round = make_round(world)
+    client = as_persona("viewer")
+    first = questions(round)[0]
+    response = client.post(
+        _url("answer", round.pk),
+        {f"q{first.pk}": "2", f"c{first.pk}": "Vi har börjat", "draft": ""},
+    )
+    assert response.status_code == 302
+    respondent = round.respondents.get(user=world.viewer)
+    assert respondent.answers.get().comment == "Vi har börjat"
+    assert respondent.status == RespondentStatus.DRAFT
+
+    response = client.post(_url("answer", round.pk), {**_answers(round, 4), "submit": ""})
+    assert response.status_code == 302
+    respondent.refresh_from_db()
+    assert respondent.status == RespondentStatus.SUBMITTED
+    assert set(respondent.answers.values_list("level", flat=True)) == {4}
+
+
+def test_submitting_with_missing_answers_shows_what_is_missing_and_saves_nothing(world, as_persona):
+    round = make_round(world)
+    missing = questions(round)[-1]
+    response = as_persona("viewer").post(
+        _url("answer", round.pk), {**_answers(round, 4, skip_last=True), "submit": ""}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert missing.text_sv in body or missing.text_en in body  # in the person's own language
+    respondent = round.respondents.get(user=world.viewer)
+    assert respondent.status == RespondentStatus.DRAFT
+    assert not respondent.answers.exists()
+
+
+def test_an_invalid_level_re_renders_and_saves_nothing(world, as_persona):
+    round = make_round(world)
+    first = questions(round)[0]
+    response = as_persona("viewer").post(
+        _url("answer", round.pk), {f"q{first.pk}": "9", "draft": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Answer.objects.exists()
+
+
+def test_answering_after_submitting_is_refused(world, as_persona):
+    round = make_round(world)
+    respondent = round.respondents.get(user=world.viewer)
+    submit_levels(respondent, {}, default=3)
+    response = as_persona("viewer").post(
+        _url("answer", round.pk), {**_answers(round, 5), "draft": ""}
+    )
+    assert response.status_code == 200
+    assert set(respondent.answers.values_list("level", flat=True)) == {3}
+
+
+def test_only_the_respondent_reaches_the_questionnaire(world, as_persona):
+    round = make_round(world)
+    for persona in ("manager", "admin", "outsider", "other_coordinator"):
+        assert as_persona(persona).get(_url("answer", round.pk)).status_code == 404
+
+
+def test_answer_page_answers_405_to_put(world, as_persona):
+    round = make_round(world)
+    assert as_persona("viewer").put(_url("answer", round.pk)).status_code == 405
+
+
+# --- detail and close -----------------------------------------------------------------------
+
+
+def test_viewer_sees_no_results_while_the_round_is_open_but_the_coordinator_does(world, as_persona):
+    round = make_round(world)
+    submit_levels(round.respondents.get(user=world.viewer), {"culture": 2})
+    viewer_page = as_persona("viewer").get(_url("detail", round.pk))
+    assert viewer_page.status_code == 200 and not viewer_page.context["show_results"]
+    coordinator_page = as_persona("coordinator").get(_url("detail", round.pk))
+    assert coordinator_page.context["show_results"]
+    assert coordinator_page.context["scores"][1].mean == 2.0
+
+
+def test_closed_round_shows_results_and_change_to_readers(world, as_persona):
+    earlier = make_round(world, title="2025", opened_at=timezone.now() - dt.timedelta(days=100))
+    submit_levels(earlier.respondents.get(user=world.viewer), {"culture": 2})
+    close(earlier)
+    round = make_round(world, title="2026")
+    submit_levels(round.respondents.get(user=world.viewer), {"culture": 4})
+    close(round)
+    response = as_persona("viewer").get(_url("detail", round.pk))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "▲ 2.0" in body or "▲ 2,0" in body
+
+
+def test_coordinator_closes_the_round(world, as_persona):
+    round = make_round(world)
+    response = as_persona("coordinator").post(_url("close", round.pk))
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert not round.is_open
+
+
+def test_closing_twice_shows_a_message_not_an_error(world, as_persona):
+    round = close(make_round(world))
+    response = as_persona("coordinator").post(_url("close", round.pk), follow=True)
+    assert response.status_code == 200
+    assert "already closed" in response.content.decode() or "redan stängd" in (
+        response.content.decode()
+    )
+
+
+def test_close_answers_405_to_get_403_to_viewer_404_to_outsider(world, as_persona):
+    round = make_round(world)
+    assert as_persona("coordinator").get(_url("close", round.pk)).status_code == 405
+    assert as_persona("viewer").post(_url("close", round.pk)).status_code == 403
+    assert as_persona("other_manager").post(_url("close", round.pk)).status_code == 404
+    round.refresh_from_db()
+    assert round.is_open
+
+
+def test_detail_answers_405_to_post_and_404_to_outsiders(world, as_persona):
+    round = make_round(world)
+    assert as_persona("coordinator").post(_url("detail", round.pk)).status_code == 405
+    assert as_persona("outsider").get(_url("detail", round.pk)).status_code == 404
+
+
+def _respondents(round, count: int) -> None:
+    users = [f.UserFactory() for _ in range(count)]
+    items = questions(round)
+    respondents = Respondent.objects.bulk_create(
+        Respondent(
+            round=round,
+            user=user,
+            role=("political", "management", "staff")[i % 3],
+            status=RespondentStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        for i, user in enumerate(users)
+    )
+    Answer.objects.bulk_create(
+        Answer(respondent=r, question=q, level=1 + (r.pk + q.pk) % 5)
+        for r in respondents
+        for q in items
+    )
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_detail_query_count_does_not_grow_with_respondents(
+    world, as_persona, django_assert_max_num_queries, count
+):
+    earlier = close(make_round(world, opened_at=timezone.now() - dt.timedelta(days=30)))
+    _respondents(earlier, count)
+    round = make_round(world)
+    _respondents(round, count)
+    client = as_persona("coordinator")
+    with django_assert_max_num_queries(11):
+        response = client.get(_url("detail", round.pk))
+    assert response.status_code == 200
+    assert len(response.context["respondents"]) == count + 2
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_list_query_count_does_not_grow_with_rounds(
+    world, as_persona, django_assert_max_num_queries, count
+):
+    for i in range(count):
+        make_round(world, title=f"Round {i}")
+    client = as_persona("viewer")
+    with django_assert_max_num_queries(7):
+        response = client.get(_url("list", world.ale.pk))
+    assert len(response.context["rounds"]) == count
