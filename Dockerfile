@@ -30,6 +30,8 @@ RUN export SECRET_KEY=build-only-not-a-secret DEBUG=0 \
 
 FROM python:3.11-slim
 
+# Production: every process in the image, manage.py included, runs with DEBUG off.
+ENV DEBUG=0
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/app/.venv/bin:$PATH \
