@@ -1,14 +1,18 @@
 """Reads for self-assessment: scores per dimension, set-based (a fixed number of queries).
 
-``round_scores`` and ``latest_scores`` are the contract later features (recommendations,
-shared needs, benchmarking) build on. Only SUBMITTED answers count.
+``round_scores``, ``latest_scores`` and, for many municipalities at once, ``latest_scores_for``
+are the contract later features (recommendations, shared needs, benchmarking) build on. Only
+SUBMITTED answers count.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
 
 from municipalities.assessments.models import (
     Answer,
@@ -160,3 +164,39 @@ def latest_scores(municipality: Municipality) -> dict[str, float]:
         return {}
     means = _raw_means(_submitted_levels([latest.pk]), latest.pk)
     return {code: round(value, 1) for code, value in means.items()}
+
+
+@dataclass(frozen=True)
+class MunicipalityScores:
+    """A municipality's latest closed round and its means per dimension code (one decimal)."""
+
+    round: AssessmentRound
+    means: dict[str, float]
+
+
+def latest_scores_for(municipality_ids: Iterable[int]) -> dict[int, MunicipalityScores]:
+    """Municipality id → its latest closed round and means, for many municipalities in two
+    queries whatever their number. Municipalities without a closed round are left out."""
+    ids = list(municipality_ids)
+    if not ids:
+        return {}
+    latest_pk = (
+        AssessmentRound.objects.filter(
+            municipality_id=OuterRef("municipality_id"), status=RoundStatus.CLOSED
+        )
+        .order_by("-closed_at", "-pk")
+        .values("pk")[:1]
+    )
+    rounds = list(
+        AssessmentRound.objects.filter(
+            municipality_id__in=ids, status=RoundStatus.CLOSED, pk=Subquery(latest_pk)
+        ).select_related("framework")
+    )
+    rows = _submitted_levels([r.pk for r in rounds])
+    return {
+        r.municipality_id: MunicipalityScores(
+            round=r,
+            means={code: round(value, 1) for code, value in _raw_means(rows, r.pk).items()},
+        )
+        for r in rounds
+    }

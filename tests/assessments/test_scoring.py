@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from municipalities.assessments.models import Answer, Respondent
-from municipalities.assessments.selectors import latest_scores, round_scores
+from municipalities.assessments.selectors import latest_scores, latest_scores_for, round_scores
 from municipalities.models import MunicipalityRole
 from tests import factories as f
 from tests.assessments.helpers import close, make_round, questions, submit_levels
@@ -89,3 +89,17 @@ def test_round_scores_use_a_fixed_number_of_queries(world, django_assert_max_num
     _earlier, current = _two_rounds(world)
     with django_assert_max_num_queries(4):
         round_scores(current)
+
+
+def test_latest_scores_for_many_municipalities_at_once(world, django_assert_max_num_queries):
+    _earlier, current = _two_rounds(world)
+    close(current)
+    lerum_round = close(make_round(world, municipality=world.lerum, title="Lerum 2026"))
+    with django_assert_max_num_queries(2):
+        scores = latest_scores_for([world.ale.pk, world.alingsas.pk, world.lerum.pk])
+    assert set(scores) == {world.ale.pk, world.lerum.pk}  # Alingsås has no closed round
+    assert scores[world.ale.pk].round == current
+    assert scores[world.ale.pk].means == latest_scores(world.ale)
+    # A closed round nobody answered has a round but no means.
+    assert (scores[world.lerum.pk].round, scores[world.lerum.pk].means) == (lerum_round, {})
+    assert latest_scores_for([]) == {}
