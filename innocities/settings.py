@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "clusters",
     "programs",
     "programs.indicators",
+    "programs.tailoring",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# Planning: ISO weeks in which no programme activity starts or falls due (the July weeks when
+# most Swedish and Norwegian workplaces close); dates in them move to the next working day.
+PLANNING_HOLIDAY_WEEKS = frozenset(
+    env.list("PLANNING_HOLIDAY_WEEKS", cast=int, default=[28, 29, 30, 31])
+)
+
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

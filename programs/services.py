@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,21 +37,34 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _lay_out_module(
+def _same_day(day: dt.date) -> dt.date:
+    return day
+
+
+def lay_out_module(
     *,
     program: Program,
     module: ModuleTemplate,
     position: int,
     starts_on: dt.date,
     reason: str,
+    shift: Callable[[dt.date], dt.date] = _same_day,
 ) -> tuple[ProgramModule, list[Milestone], list[Task]]:
+    """Save the programme module and return its milestones and tasks, not yet saved (the
+    caller bulk-creates them for every module at once).
+
+    Each activity starts at the module's start plus its offset; a task is due its duration
+    later, a milestone on its day. ``shift`` moves each computed date (e.g. to the next
+    working day); it must never move a date backwards, so a task stays due after it starts.
+    """
+    module_start = shift(starts_on)
     program_module = ProgramModule(
         program=program,
         module_template=module,
         title=module.name,
         position=position,
-        starts_on=starts_on,
-        ends_on=starts_on + dt.timedelta(days=max(module.duration_days, 1) - 1),
+        starts_on=module_start,
+        ends_on=shift(starts_on + dt.timedelta(days=max(module.duration_days, 1) - 1)),
         reason=reason,
     )
     program_module.full_clean(exclude=["program"])
@@ -67,7 +80,7 @@ def _lay_out_module(
                     module=program_module,
                     title=activity.title,
                     description=activity.description,
-                    due_on=begins,
+                    due_on=shift(begins),
                 )
             )
         else:
@@ -77,8 +90,8 @@ def _lay_out_module(
                     module=program_module,
                     title=activity.title,
                     description=activity.description,
-                    starts_on=begins,
-                    due_on=begins + dt.timedelta(days=activity.duration_days),
+                    starts_on=shift(begins),
+                    due_on=shift(begins + dt.timedelta(days=activity.duration_days)),
                 )
             )
     return program_module, milestones, tasks
@@ -122,7 +135,7 @@ def program_create_from_template(
         "module__activities"
     )
     for template_module in template_modules:
-        _module, milestones, tasks = _lay_out_module(
+        _module, milestones, tasks = lay_out_module(
             program=program,
             module=template_module.module,
             position=template_module.position,
