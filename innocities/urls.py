@@ -21,6 +21,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("programmes/", include("programs.urls")),
     path("indicators/", include("programs.indicators.urls")),
+    path("tailoring/", include("programs.tailoring.urls")),
     path("needs/", include("municipalities.needs_urls")),
     path("notifications/", include("innocities.notifications.urls")),
     path("reports/", include("innocities.reports.urls")),

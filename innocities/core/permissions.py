@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from clusters.models import Cluster, Meeting, RosterEntry, RosterRole
-from municipalities.models import MunicipalityMembership, MunicipalityRole
+from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
 from programs.models import Program
 
 
@@ -198,3 +198,42 @@ def require_admin_or_manager(request: HttpRequest) -> Roles:
     if not (roles.is_admin or roles.is_manager):
         raise PermissionDenied
     return roles
+
+
+# --- municipalities ----------------------------------------------------------------------
+
+
+def municipality_level(roles: Roles, municipality: Municipality) -> Level:
+    """What a person may do with a municipality's programmes and their set-up: MANAGE for
+    administrators and the managers of a cluster it is an open member of (one query), EDIT
+    for its coordinators, READ for its viewers, else NONE."""
+    if roles.is_admin:
+        return Level.MANAGE
+    if (
+        roles.managed_cluster_ids
+        and municipality.cluster_memberships.filter(
+            cluster_id__in=roles.managed_cluster_ids, left_on__isnull=True
+        ).exists()
+    ):
+        return Level.MANAGE
+    if municipality.pk in roles.coordinator_municipality_ids:
+        return Level.EDIT
+    if municipality.pk in roles.viewer_municipality_ids:
+        return Level.READ
+    return Level.NONE
+
+
+def get_municipality_for_user(
+    request: HttpRequest, pk: int, *, level: Level = Level.READ
+) -> Municipality:
+    """The municipality, if the person reaches its programmes at ``level``: 404 for those who
+    do not see its programmes at all, 403 below ``level``."""
+    municipality = Municipality.objects.select_related("county").filter(pk=pk).first()
+    if municipality is None:
+        raise Http404
+    granted = municipality_level(roles_for(request), municipality)
+    if granted == Level.NONE:
+        raise Http404
+    if granted < level:
+        raise PermissionDenied
+    return municipality

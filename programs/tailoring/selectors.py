@@ -1,0 +1,255 @@
+"""Reads for tailoring: which modules a municipality's assessment and needs recommend, and why.
+
+``recommend`` is pure (rules, scores and needs in, recommendations out) so the reasoning can be
+tested on known numbers; ``tailoring_basis`` loads what it needs in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from clusters.models import SDG_GOALS, Cluster, ClusterMembership, Need, Priority
+from innocities.core.permissions import Roles
+from municipalities.assessments.models import AssessmentRound, RoundStatus
+from municipalities.assessments.selectors import (
+    DimensionScore,
+    latest_closed_round,
+    round_scores,
+)
+from municipalities.models import Municipality
+from programs.indicators.svg import format_number
+from programs.models import ModuleTemplate, Program, ProgramStatus
+from programs.tailoring.models import PRIORITY_RANK, RecommendationRule, RuleKind
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One sentence of why a module is recommended; ``covered_by`` is the cluster's shared
+    need that meets it with joint activities, if there is one."""
+
+    text: str
+    covered_by: Need | None = None
+
+
+@dataclass
+class Recommendation:
+    module: ModuleTemplate
+    reasons: list[Reason] = field(default_factory=list)
+    # Lower comes first: the weakest score, then the most pressing need.
+    rank: tuple[int, float] = (9, 0.0)
+
+    @property
+    def covered(self) -> bool:
+        """Every reason is met jointly in a cluster: no need to repeat the module here."""
+        return all(reason.covered_by is not None for reason in self.reasons)
+
+    @property
+    def shared_needs(self) -> list[Need]:
+        needs: dict[int, Need] = {}
+        for reason in self.reasons:
+            if reason.covered_by is not None:
+                needs.setdefault(reason.covered_by.pk, reason.covered_by)
+        return list(needs.values())
+
+    @property
+    def reason_text(self) -> str:
+        """What the programme module keeps: the reasons not met jointly in the cluster."""
+        own = [reason.text for reason in self.reasons if reason.covered_by is None]
+        return " ".join(own or [reason.text for reason in self.reasons])
+
+
+def _score_reason(name: str, score: float, below: Decimal) -> str:
+    return _("%(dimension)s scored %(score)s of 5, below %(threshold)s.") % {
+        "dimension": name,
+        "score": format_number(Decimal(str(score))),
+        "threshold": format_number(below),
+    }
+
+
+def _need_reason(need: Need) -> str:
+    details = []
+    if need.theme:
+        details.append(_("theme %(theme)s") % {"theme": need.theme})
+    if need.sdg_goals:
+        goals = ", ".join(str(goal) for goal in sorted(need.sdg_goals) if goal in SDG_GOALS)
+        details.append(_("SDG %(goals)s") % {"goals": goals})
+    details.append(
+        _("%(priority)s priority") % {"priority": str(Priority(need.priority).label).lower()}
+    )
+    return _("Need: “%(need)s” (%(details)s).") % {
+        "need": need.title,
+        "details": ", ".join(details),
+    }
+
+
+def recommend(
+    *,
+    rules: Iterable[RecommendationRule],
+    scores: dict[str, float],
+    dimension_names: dict[str, str],
+    needs: Sequence[Need],
+    shared_by_dimension: dict[str, Need] | None = None,
+    shared_by_need: dict[int, Need] | None = None,
+) -> list[Recommendation]:
+    """The modules the active ``rules`` recommend for these scores (dimension code → mean of
+    the latest closed round) and the municipality's own ``needs``, each with its reasons.
+
+    A low-score rule fires when the dimension's mean is below the rule's threshold (a
+    dimension nobody answered never fires); a need rule for every need it matches. A reason
+    is covered when the cluster has accepted a shared need for the same dimension
+    (``shared_by_dimension``) or built on the same need (``shared_by_need``, by need id).
+    Ordered by the weakest score, then by the most pressing need, then by module name.
+    """
+    shared_by_dimension = shared_by_dimension or {}
+    shared_by_need = shared_by_need or {}
+    found: dict[int, Recommendation] = {}
+    for rule in rules:
+        if not rule.is_active:
+            continue
+        if rule.kind == RuleKind.LOW_SCORE:
+            score = scores.get(rule.dimension_code)
+            if score is None or rule.below is None or Decimal(str(score)) >= rule.below:
+                continue
+            name = dimension_names.get(rule.dimension_code, rule.dimension_code)
+            item = found.setdefault(rule.module_id, Recommendation(module=rule.module))
+            item.reasons.append(
+                Reason(
+                    _score_reason(name, score, rule.below),
+                    shared_by_dimension.get(rule.dimension_code),
+                )
+            )
+            item.rank = min(item.rank, (0, score))
+        else:
+            for need in needs:
+                if not rule.matches_need(need):
+                    continue
+                item = found.setdefault(rule.module_id, Recommendation(module=rule.module))
+                text = _need_reason(need)
+                if any(reason.text == text for reason in item.reasons):
+                    continue  # two rules, one need: say it once
+                item.reasons.append(Reason(text, shared_by_need.get(need.pk)))
+                item.rank = min(item.rank, (1, -PRIORITY_RANK.get(need.priority, 0)))
+    return sorted(found.values(), key=lambda r: (r.rank, r.module.name))
+
+
+# --- what the tailoring page needs -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TailoringBasis:
+    municipality: Municipality
+    round: AssessmentRound | None
+    scores: list[DimensionScore]
+    needs: list[Need]
+    recommendations: list[Recommendation]
+    modules: list[ModuleTemplate]  # the library, for adding what was not recommended
+    clusters: list[Cluster]  # clusters the person may create the programme in
+    programs: list[Program]  # programmes the person may extend
+    shared_needs: list[Need]  # the clusters' shared needs
+
+    @property
+    def recommended_ids(self) -> set[int]:
+        return {r.module.pk for r in self.recommendations}
+
+
+def manageable_clusters(roles: Roles, municipality: Municipality) -> QuerySet[Cluster]:
+    """Clusters the municipality is an open member of and the person manages."""
+    clusters = Cluster.objects.filter(
+        memberships__municipality=municipality, memberships__left_on__isnull=True
+    )
+    if not roles.is_admin:
+        clusters = clusters.filter(pk__in=roles.managed_cluster_ids)
+    return clusters.distinct().order_by("name")
+
+
+EXTENDABLE = (ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
+
+
+def tailoring_basis(*, municipality: Municipality, roles: Roles) -> TailoringBasis:
+    """Everything the tailoring page shows, in a fixed number of queries (about a dozen)."""
+    latest = latest_closed_round(municipality)
+    scores = round_scores(latest) if latest else []
+    needs = list(municipality.needs.order_by("-created_at", "-pk"))
+    clusters = list(manageable_clusters(roles, municipality))
+    shared = list(
+        Need.objects.filter(cluster__in=clusters)
+        .select_related("cluster")
+        .prefetch_related(Prefetch("based_on", queryset=Need.objects.only("pk")))
+        .order_by("cluster__name", "title")
+    )
+    by_dimension = {n.dimension_code: n for n in shared if n.dimension_code}
+    by_need = {source.pk: n for n in shared for source in n.based_on.all()}
+    rules = RecommendationRule.objects.filter(
+        is_active=True, module__is_active=True
+    ).select_related("module")
+    recommendations = recommend(
+        rules=rules,
+        scores={s.code: s.mean for s in scores if s.mean is not None},
+        dimension_names={s.code: s.dimension.name for s in scores},
+        needs=needs,
+        shared_by_dimension=by_dimension,
+        shared_by_need=by_need,
+    )
+    programs = list(
+        municipality.programs.filter(status__in=EXTENDABLE)
+        .filter(
+            Q(cluster__in=clusters) | (Q(cluster__isnull=True) if roles.is_admin else Q(pk__in=[]))
+        )
+        .select_related("cluster")
+        .prefetch_related("modules")
+        .order_by("-starts_on", "-pk")
+    )
+    return TailoringBasis(
+        municipality=municipality,
+        round=latest,
+        scores=scores,
+        needs=needs,
+        recommendations=recommendations,
+        modules=list(ModuleTemplate.objects.filter(is_active=True).order_by("name")),
+        clusters=clusters,
+        programs=programs,
+        shared_needs=shared,
+    )
+
+
+def tailoring_candidates(roles: Roles) -> list[Municipality]:
+    """Municipalities a person may tailor programmes for (open members of the clusters they
+    manage; for administrators, of any cluster), each with ``latest_round_closed_at``,
+    ``need_count``, ``member_clusters`` and ``current_programs``. Three queries."""
+    memberships = Q(cluster_memberships__left_on__isnull=True)
+    if not roles.is_admin:
+        memberships &= Q(cluster_memberships__cluster_id__in=roles.managed_cluster_ids)
+    closed = AssessmentRound.objects.filter(
+        municipality=OuterRef("pk"), status=RoundStatus.CLOSED
+    ).order_by("-closed_at", "-pk")
+    # A manager sees only the clusters and programmes they manage, not the rest.
+    clusters = ClusterMembership.objects.filter(left_on__isnull=True)
+    programs = Program.objects.filter(status__in=EXTENDABLE)
+    if not roles.is_admin:
+        clusters = clusters.filter(cluster_id__in=roles.managed_cluster_ids)
+        programs = programs.filter(cluster_id__in=roles.managed_cluster_ids)
+    return list(
+        Municipality.objects.filter(pk__in=Municipality.objects.filter(memberships).values("pk"))
+        .annotate(
+            latest_round_closed_at=Subquery(closed.values("closed_at")[:1]),
+            need_count=Count("needs", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "cluster_memberships",
+                queryset=clusters.select_related("cluster").order_by("cluster__name"),
+                to_attr="member_clusters",
+            ),
+            Prefetch(
+                "programs",
+                queryset=programs.order_by("-starts_on"),
+                to_attr="current_programs",
+            ),
+        )
+        .order_by("name")
+    )

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from programs.tailoring import views
+
+app_name = "tailoring"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("municipalities/<int:pk>/", views.tailor, name="tailor"),
+]

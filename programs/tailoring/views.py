@@ -1,0 +1,115 @@
+"""Tailoring pages, for programme managers and administrators.
+
+Who: the managers of a cluster the municipality is an open member of, and administrators.
+Its coordinators and viewers get 403 (they see its programmes, not their set-up); anyone
+else 404. The index lists the municipalities a person may tailor for; others get 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from innocities.core.permissions import Level, get_municipality_for_user, roles_for
+from programs.forms import add_service_error
+from programs.tailoring.forms import NEW, TailoringForm
+from programs.tailoring.selectors import tailoring_basis, tailoring_candidates
+from programs.tailoring.services import plan_modules, program_create_tailored, program_extend
+from programs.workdays import closed_reason
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request)
+    if not (roles.is_admin or roles.is_manager):
+        raise PermissionDenied
+    return render(
+        request, "tailoring/index.html", {"municipalities": tailoring_candidates(roles)}
+    )
+
+
+def _schedule(form: TailoringForm) -> list[dict[str, object]]:
+    """The preview: each chosen module's dates, and why a date moved."""
+    program = form.target_program()
+    municipality = form.basis.municipality
+    first = 1 + max((m.position for m in program.modules.all()), default=0) if program else 1
+    planned = plan_modules(
+        choices=form.choices,
+        starts_on=form.cleaned_data["starts_on"],
+        country=municipality.country,
+        first_position=first,
+    )
+    return [
+        {
+            "item": item,
+            "why_moved": closed_reason(item.planned_on, municipality.country) if item.moved else "",
+        }
+        for item in planned
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def tailor(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = get_municipality_for_user(request, pk, level=Level.MANAGE)
+    basis = tailoring_basis(municipality=municipality, roles=roles_for(request))
+    form = TailoringForm(
+        request.POST if request.method == "POST" else None, basis=basis, actor=request.user
+    )
+    schedule = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            schedule = _schedule(form)
+        else:
+            try:
+                if data["target"] == NEW:
+                    program = program_create_tailored(
+                        municipality=municipality,
+                        cluster=data["cluster"],
+                        starts_on=data["starts_on"],
+                        choices=form.choices,
+                        actor=request.user,
+                        title=data["title"],
+                        goals=data["goals"],
+                        coordinators=list(data["coordinators"]),
+                        status=data["status"],
+                        duration_months=data["duration_months"] or 36,
+                    )
+                    messages.success(
+                        request,
+                        _("The programme “%(title)s” was created with %(count)s modules.")
+                        % {"title": program.title, "count": len(form.choices)},
+                    )
+                else:
+                    program = form.target_program()
+                    assert program is not None  # the choice field allows nothing else
+                    program_extend(
+                        program=program,
+                        starts_on=data["starts_on"],
+                        choices=form.choices,
+                        actor=request.user,
+                    )
+                    messages.success(
+                        request,
+                        _("%(count)s modules were added to “%(title)s”.")
+                        % {"title": program.title, "count": len(form.choices)},
+                    )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                return redirect("programs:detail", pk=program.pk)
+    return render(
+        request,
+        "tailoring/tailor.html",
+        {
+            "municipality": municipality,
+            "basis": basis,
+            "form": form,
+            "rows": form.rows(),
+            "schedule": schedule,
+        },
+    )
