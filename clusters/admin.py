@@ -19,6 +19,7 @@ from clusters.models import (
     Cluster,
     ClusterMembership,
     ClusterPartner,
+    DismissedProposal,
     Meeting,
     MeetingParticipant,
     Need,
@@ -60,6 +61,10 @@ class ClusterAdmin(SimpleHistoryAdmin):
     list_display = ("name", "theme", "status", "starts_on", "ends_on")
     list_filter = ("status",)
     search_fields = ("name", "theme")
+    fieldsets = (
+        (None, {"fields": ("name", "theme", "description", "status", "starts_on", "ends_on")}),
+        (_("Shared-need proposals"), {"fields": ("shared_need_below", "shared_need_min_members")}),
+    )
     date_hierarchy = "starts_on"
     inlines = (ClusterMembershipInline, ClusterPartnerInline, RosterEntryInline)
 
@@ -147,9 +152,17 @@ class NeedAdmin(SimpleHistoryAdmin):
     list_filter = ("priority", "cluster")
     list_select_related = ("cluster", "municipality")
     search_fields = ("title", "description", "theme", "cluster__name", "municipality__name")
-    autocomplete_fields = ("cluster", "municipality")
-    readonly_fields = ("created_at", "created_by")
+    autocomplete_fields = ("cluster", "municipality", "based_on")
+    readonly_fields = ("created_at", "created_by", "proposal_key")
 
     @admin.display(description=_("cluster or municipality"))
     def owner(self, obj: Need) -> str:
         return str(obj.cluster or obj.municipality or "")
+
+
+@admin.register(DismissedProposal)
+class DismissedProposalAdmin(admin.ModelAdmin):
+    list_display = ("cluster", "key", "dismissed_by", "dismissed_at")
+    list_filter = ("cluster",)
+    list_select_related = ("cluster", "dismissed_by")
+    readonly_fields = ("dismissed_at",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from clusters.models import (
     MeetingParticipant,
     MembershipStatus,
     Need,
+    Priority,
     Reply,
     RosterRole,
 )
@@ -231,6 +233,42 @@ class NeedForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class AcceptProposalForm(forms.Form):
+    """Accepting a shared-need proposal: the manager may reword its title and description."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=250)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+
+
+class ProposalKeyForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=250)
+
+
+class ProposalRulesForm(forms.Form):
+    below = forms.DecimalField(
+        label=_("A member scores low below"),
+        min_value=Decimal("1.0"),
+        max_value=Decimal("5.0"),
+        max_digits=2,
+        decimal_places=1,
+        help_text=_("The mean of a dimension in the member's latest closed self-assessment."),
+    )
+    min_members = forms.IntegerField(
+        label=_("Members that must score low"),
+        min_value=2,
+        max_value=999,
+        required=False,
+        help_text=_("Leave empty for half of the members."),
+    )
+
+
 # --- meetings ----------------------------------------------------------------------------
 
 
@@ -266,7 +304,9 @@ class MeetingForm(forms.ModelForm):
             "online_url",
             "agenda",
             "minutes",
+            "need",
         ]
+        help_texts = {"need": _("The shared need this joint activity meets, if any.")}
         widgets = {
             "starts_at": DateTimeInput,
             "ends_at": DateTimeInput,
@@ -278,6 +318,8 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.cluster = cluster
         self.fields["invitees"].queryset = cluster_people(cluster)
+        # Only the cluster's own shared needs: an id from another cluster is an invalid choice.
+        self.fields["need"].queryset = cluster.needs.order_by("title")
         if self.instance.pk is not None and not self.is_bound:
             self.initial["invitees"] = [
                 p.user_id for p in self.instance.participants.all() if p.user_id

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +30,24 @@ class Cluster(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    shared_need_below = models.DecimalField(
+        _("low score below"),
+        max_digits=2,
+        decimal_places=1,
+        default=Decimal("2.5"),
+        help_text=_(
+            "A member scores low in a self-assessment dimension when its mean is below this."
+        ),
+    )
+    shared_need_min_members = models.PositiveSmallIntegerField(
+        _("members that must score low"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many members must score low in a dimension before a shared need is "
+            "proposed. Empty: half of the members."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -38,6 +59,17 @@ class Cluster(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="cluster_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_need_below__gte=1, shared_need_below__lte=5),
+                name="cluster_shared_need_below_on_the_scale",
+                violation_error_message=_("The low-score threshold is between 1 and 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_need_min_members__isnull=True)
+                | Q(shared_need_min_members__gte=2),
+                name="cluster_shared_need_needs_two_members",
+                violation_error_message=_("A shared need is shared by at least two members."),
             ),
         ]
 
@@ -334,8 +366,20 @@ def validate_sdg_goals(value: object) -> None:
         raise ValidationError(_("Each SDG goal may be named only once."), code="duplicate_sdg_goal")
 
 
+def normalise_theme(text: str) -> str:
+    """A theme as shared-need proposals and recommendation rules compare it: case and
+    spacing do not matter."""
+    return " ".join(text.split()).casefold()
+
+
 class Need(models.Model):
-    """A challenge: one municipality's own, or shared by a cluster."""
+    """A challenge: one municipality's own, or shared by a cluster.
+
+    A shared need accepted from a proposal remembers it: ``proposal_key`` (one need per
+    proposal and cluster), the dimension it came from, and the members' needs it brings
+    together (``based_on``). Tailoring uses these to leave out of a member's own programme
+    what the cluster meets jointly.
+    """
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -356,6 +400,21 @@ class Need(models.Model):
         validators=[validate_sdg_goals],
         help_text=_("Numbers of the UN Sustainable Development Goals (1–17) the need concerns."),
     )
+    dimension_code = models.SlugField(
+        _("self-assessment dimension"),
+        max_length=40,
+        blank=True,
+        help_text=_("For a shared need: the dimension in which its members scored low."),
+    )
+    proposal_key = models.CharField(_("proposal"), max_length=250, blank=True, editable=False)
+    based_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="shared_as",
+        verbose_name=_("members' needs"),
+        help_text=_("For a shared need: the member municipalities' own needs it brings together."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -374,6 +433,12 @@ class Need(models.Model):
                 name="need_belongs_to_cluster_or_municipality",
                 violation_error_message=_("A need belongs to a cluster or to one municipality."),
             ),
+            models.UniqueConstraint(
+                fields=["cluster", "proposal_key"],
+                condition=~Q(proposal_key=""),
+                name="need_one_per_proposal",
+                violation_error_message=_("This proposal is already a shared need."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -385,3 +450,27 @@ class Need(models.Model):
         return [
             (goal, str(SDG_GOALS[goal])) for goal in sorted(self.sdg_goals) if goal in SDG_GOALS
         ]
+
+
+class DismissedProposal(models.Model):
+    """A shared-need proposal a manager set aside, so it stops being proposed (until restored)."""
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="dismissed_proposals"
+    )
+    key = models.CharField(_("proposal"), max_length=250)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(_("set aside at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["cluster", "key"]
+        verbose_name = _("dismissed shared-need proposal")
+        verbose_name_plural = _("dismissed shared-need proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "key"], name="dismissed_proposal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster}: {self.key}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from clusters.models import (
     Cluster,
     ClusterMembership,
     ClusterPartner,
+    DismissedProposal,
     Meeting,
     MeetingParticipant,
     MeetingStatus,
@@ -22,6 +24,7 @@ from clusters.models import (
     Reply,
     RosterEntry,
 )
+from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
 from innocities.accounts.services import user_invite
 from innocities.core.services import validated_save
@@ -333,3 +336,91 @@ def need_update(
     need.priority = priority
     need.sdg_goals = sorted(sdg_goals)
     return validated_save(need, actor=actor)
+
+
+# --- shared-need proposals (clusters/shared_needs.py finds them) ---------------------------
+
+
+@transaction.atomic
+def shared_need_accept(
+    *,
+    cluster: Cluster,
+    key: str,
+    title: str,
+    description: str,
+    priority: str,
+    actor: User | None,
+) -> Need:
+    """Make the cluster's proposal ``key`` a shared need, met with joint activities.
+
+    The proposal is looked up afresh, so one that no longer applies (a member left, a round
+    changed) is refused. It keeps the members' needs it brings together and, for a dimension,
+    the dimension's code; a proposal set aside is taken back. Accepting twice is refused.
+    """
+    overview = shared_need_overview(cluster)
+    proposal = overview.find(key)
+    if proposal is None:
+        raise ValidationError(_("This proposal no longer applies: reload the page."))
+    if proposal.accepted is not None:
+        raise ValidationError(
+            _("This proposal is already the shared need “%(title)s”.")
+            % {"title": proposal.accepted.title}
+        )
+    need = Need(
+        cluster=cluster,
+        title=title.strip(),
+        description=description.strip(),
+        theme=proposal.label,
+        priority=priority,
+        sdg_goals=proposal.sdg_goals,
+        dimension_code=proposal.dimension_code,
+        proposal_key=proposal.key,
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            validated_save(need, actor=actor)
+    except IntegrityError as error:
+        # Two managers accepting at once: the database's unique constraint decides.
+        raise ValidationError(_("This proposal was accepted a moment ago.")) from error
+    need.based_on.set(proposal.source_needs)
+    DismissedProposal.objects.filter(cluster=cluster, key=key).delete()
+    return need
+
+
+@transaction.atomic
+def shared_need_proposal_dismiss(*, cluster: Cluster, key: str, actor: User | None) -> None:
+    """Set a proposal aside so it is not proposed again (until restored). Idempotent."""
+    proposal = shared_need_overview(cluster).find(key)
+    if proposal is None:
+        raise ValidationError(_("This proposal no longer applies: reload the page."))
+    if proposal.accepted is not None:
+        raise ValidationError(
+            _("This proposal is already the shared need “%(title)s”.")
+            % {"title": proposal.accepted.title}
+        )
+    DismissedProposal.objects.get_or_create(
+        cluster=cluster, key=key, defaults={"dismissed_by": actor}
+    )
+
+
+@transaction.atomic
+def shared_need_proposal_restore(*, cluster: Cluster, key: str, actor: User | None) -> None:
+    """Propose a set-aside proposal again. Idempotent."""
+    DismissedProposal.objects.filter(cluster=cluster, key=key).delete()
+
+
+@transaction.atomic
+def cluster_set_proposal_rules(
+    *,
+    cluster: Cluster,
+    below: Decimal,
+    min_members: int | None,
+    actor: User | None,
+) -> Cluster:
+    """When a dimension counts as low for a member, and how many low members make a
+    proposal (None: half of the members)."""
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    cluster.shared_need_below = below
+    cluster.shared_need_min_members = min_members
+    return validated_save(cluster, actor=actor)

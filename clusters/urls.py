@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clusters.views import meetings, pages, roster
+from clusters.views import meetings, pages, roster, shared_needs
 
 app_name = "clusters"
 
@@ -16,6 +16,22 @@ urlpatterns = [
     path("<int:pk>/people/add/", roster.person_add, name="person_add"),
     path("<int:pk>/people/<int:entry_pk>/end/", roster.person_end, name="person_end"),
     path("<int:pk>/needs/add/", roster.need_add, name="need_add"),
+    path("<int:pk>/shared-needs/", shared_needs.shared_needs, name="shared_needs"),
+    path(
+        "<int:pk>/shared-needs/accept/",
+        shared_needs.shared_need_accept,
+        name="shared_need_accept",
+    ),
+    path(
+        "<int:pk>/shared-needs/dismiss/",
+        shared_needs.shared_need_dismiss,
+        name="shared_need_dismiss",
+    ),
+    path(
+        "<int:pk>/shared-needs/restore/",
+        shared_needs.shared_need_restore,
+        name="shared_need_restore",
+    ),
     path("<int:pk>/meetings/", meetings.meetings, name="meetings"),
     path("<int:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("<int:pk>/meetings/<int:meeting_pk>/", meetings.meeting_detail, name="meeting_detail"),

@@ -67,6 +67,8 @@ class NeedAdminForm(forms.ModelForm):
             "cluster",
             "municipality",
             "sdg_goals",
+            "dimension_code",
+            "based_on",
         ]
 
     def clean_sdg_goals(self) -> list[int]:

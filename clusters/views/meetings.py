@@ -68,7 +68,12 @@ def _meeting_form_page(
 ) -> HttpResponse:
     # The page title names the meeting as saved, not as the (maybe invalid) form changed it.
     saved_title = meeting.title if meeting else ""
-    form = MeetingForm(posted(request), instance=meeting, cluster=cluster)
+    initial = {}
+    need = request.GET.get("need", "")
+    if meeting is None and need.isdigit():
+        # "Plan a joint activity" on the shared-needs page; an unknown id is simply not offered.
+        initial["need"] = cluster.needs.filter(pk=int(need)).values_list("pk", flat=True).first()
+    form = MeetingForm(posted(request), instance=meeting, cluster=cluster, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -41,7 +42,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "roster": roster,
         "coming_meetings": coming,
         "past_meetings": past,
-        "needs": list(cluster.needs.select_related("created_by")),
+        # A count, not the meetings: the page keeps its query budget.
+        "needs": list(
+            cluster.needs.select_related("created_by").annotate(
+                activity_count=Count("meetings", filter=~Q(meetings__status="cancelled"))
+            )
+        ),
     }
     if can_manage:
         context["overview"] = progress_overview(cluster, roster.memberships)

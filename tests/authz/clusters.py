@@ -85,4 +85,10 @@ RULES = {
         kwargs=_meeting_kwargs,
     ),
     "clusters:meeting_attendance": Rule(get=managers(), post=managers(), kwargs=_meeting_kwargs),
+    # Shared-need proposals name members and their scores: managers only. An empty POST to
+    # the page or to accept re-renders it with the errors; dismiss and restore redirect back.
+    "clusters:shared_needs": Rule(get=managers(), post=managers(), kwargs=_cluster),
+    "clusters:shared_need_accept": Rule(get=WRONG_METHOD, post=managers(), kwargs=_cluster),
+    "clusters:shared_need_dismiss": Rule(get=WRONG_METHOD, post=managers(302), kwargs=_cluster),
+    "clusters:shared_need_restore": Rule(get=WRONG_METHOD, post=managers(302), kwargs=_cluster),
 }

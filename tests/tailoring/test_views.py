@@ -241,3 +241,29 @@ def test_a_preview_with_a_date_in_july_says_why_it_moved(world, assessed, librar
     )
     page = as_persona("manager").post(_url(world), data).content.decode()
     assert "holiday week" in page
+
+
+def test_a_module_the_cluster_meets_jointly_is_shown_but_not_ticked(
+    world, assessed, library, as_persona
+):
+    from clusters.services import shared_need_accept
+    from tests.clusters.test_shared_needs import closed_round
+
+    closed_round(world, world.alingsas, {"helix": 1})
+    shared_need_accept(
+        cluster=world.cluster_a,
+        key="dimension:helix",
+        title="Working with partners",
+        description="",
+        priority=Priority.HIGH,
+        actor=world.manager,
+    )
+    response = as_persona("manager").get(_url(world))
+    form = response.context["form"]
+    helix, culture = library["quadruple-helix"], library["innovation-culture"]
+    assert form[f"include_{helix.pk}"].value() is False
+    assert form[f"include_{culture.pk}"].value() is True
+    page = response.content.decode()
+    assert (
+        "Met jointly in the cluster through the shared need “Working with partners”." in page
+    )
