@@ -161,9 +161,7 @@ class TailoringForm(forms.Form):
                 required=False,
                 max_length=REASON_MAX,
                 initial=recommendation.reason_text if recommendation else "",
-                widget=forms.Textarea(
-                    attrs={"rows": 2, "class": "form-control form-control-sm"}
-                ),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             )
 
     def _modules(self) -> list[ModuleTemplate]:

@@ -27,9 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
     if not (roles.is_admin or roles.is_manager):
         raise PermissionDenied
-    return render(
-        request, "tailoring/index.html", {"municipalities": tailoring_candidates(roles)}
-    )
+    return render(request, "tailoring/index.html", {"municipalities": tailoring_candidates(roles)})
 
 
 def _schedule(form: TailoringForm) -> list[dict[str, object]]:

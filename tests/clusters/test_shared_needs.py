@@ -172,9 +172,7 @@ def test_set_aside_and_propose_again(cluster, world):
     assert not DismissedProposal.objects.exists()
 
 
-def test_the_overview_runs_a_fixed_number_of_queries(
-    cluster, world, django_assert_max_num_queries
-):
+def test_the_overview_runs_a_fixed_number_of_queries(cluster, world, django_assert_max_num_queries):
     accepted = shared_need_accept(
         cluster=cluster,
         key="theme:energy",

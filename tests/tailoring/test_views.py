@@ -264,6 +264,4 @@ def test_a_module_the_cluster_meets_jointly_is_shown_but_not_ticked(
     assert form[f"include_{helix.pk}"].value() is False
     assert form[f"include_{culture.pk}"].value() is True
     page = response.content.decode()
-    assert (
-        "Met jointly in the cluster through the shared need “Working with partners”." in page
-    )
+    assert "Met jointly in the cluster through the shared need “Working with partners”." in page
