@@ -62,6 +62,7 @@ demo-data: sync dirs
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_reference_data
 	DEBUG=1 $(MANAGE) load_module_library
+	DEBUG=1 $(MANAGE) load_recommendation_rules
 	DEBUG=1 $(MANAGE) seed_demo
 
 logins:

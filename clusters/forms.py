@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import (
+    SDG_GOALS,
     Attendance,
     Cluster,
     Meeting,
@@ -245,6 +246,14 @@ class AcceptProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    sdg_goals = forms.TypedMultipleChoiceField(
+        label=_("SDG goals"),
+        choices=lambda: [(number, f"{number}. {name}") for number, name in SDG_GOALS.items()],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From the members' needs; add the goals the shared need concerns."),
+    )
 
 
 class ProposalKeyForm(forms.Form):

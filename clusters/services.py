@@ -350,8 +350,11 @@ def shared_need_accept(
     description: str,
     priority: str,
     actor: User | None,
+    sdg_goals: list[int] | None = None,
 ) -> Need:
     """Make the cluster's proposal ``key`` a shared need, met with joint activities.
+
+    ``sdg_goals`` default to those of the members' needs the proposal brings together.
 
     The proposal is looked up afresh, so one that no longer applies (a member left, a round
     changed) is refused. It keeps the members' needs it brings together and, for a dimension,
@@ -372,7 +375,7 @@ def shared_need_accept(
         description=description.strip(),
         theme=proposal.label,
         priority=priority,
-        sdg_goals=proposal.sdg_goals,
+        sdg_goals=sorted(set(sdg_goals)) if sdg_goals is not None else proposal.sdg_goals,
         dimension_code=proposal.dimension_code,
         proposal_key=proposal.key,
         created_by=actor,

@@ -15,9 +15,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from clusters.models import Attendance, Cluster, Meeting, Need, Reply, RosterRole
+from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
 from innocities.core.demo import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, SMALL_AND_MEDIUM_GROUPS
 from innocities.core.permissions import Level, load_roles, program_level
+from municipalities.assessments.models import RespondentRole, RespondentStatus
+from municipalities.assessments.selectors import latest_closed_round, round_scores
 from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
 from municipalities.reference import DATA_DIR, read_reference_data
 from programs.indicators.models import Indicator
@@ -30,6 +33,8 @@ from programs.models import (
     ProgressUpdate,
     Task,
 )
+from programs.tailoring.models import RecommendationRule
+from programs.workdays import is_working_day
 
 CLUSTER_A = "Västra Götaland smart och hållbar"
 CLUSTER_B = "Dalarna innovation"
@@ -42,7 +47,15 @@ LOGINS = {
     "manager2@demo.innocities.se",
     "coordinator2@demo.innocities.se",
 }
-APPS = ("accounts", "municipalities", "clusters", "programs", "indicators")
+APPS = (
+    "accounts",
+    "municipalities",
+    "assessments",
+    "clusters",
+    "programs",
+    "indicators",
+    "tailoring",
+)
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -336,3 +349,67 @@ def test_needs_carry_sdg_goals_and_programmes_have_indicators_with_values(seeded
     assert indicators.filter(program__isnull=False).count() == 2
     assert indicators.filter(cluster__isnull=False).count() == 1
     assert all(indicator.values.count() == 4 for indicator in indicators)
+
+
+# --- self-assessments, shared needs and tailoring -----------------------------------------
+
+
+def test_every_open_member_has_a_closed_round_answered_by_its_people(seeded):
+    open_members = Municipality.objects.filter(
+        cluster_memberships__isnull=False, cluster_memberships__left_on__isnull=True
+    ).distinct()
+    assert open_members.count() == len(MUNICIPALITIES) - 1  # Gagnef has left
+    for municipality in open_members:
+        latest = latest_closed_round(municipality)
+        assert latest is not None, municipality.name
+        respondents = latest.respondents.all()
+        assert respondents.count() >= 3
+        assert {r.role for r in respondents} == set(RespondentRole.values)
+        assert all(r.status == RespondentStatus.SUBMITTED for r in respondents)
+        assert latest.closed_at < timezone.now() - dt.timedelta(days=20)
+
+
+def test_the_coordinator_s_municipality_shows_change_between_two_rounds(seeded):
+    municipality = (
+        user("coordinator@demo.innocities.se").municipality_memberships.get().municipality
+    )
+    assert municipality.assessment_rounds.filter(status="closed").count() == 2
+    scores = {s.code: s for s in round_scores(latest_closed_round(municipality))}
+    assert scores["culture"].change > 0
+    assert all(s.change is not None for s in scores.values())
+
+
+def test_cluster_a_has_an_accepted_shared_need_with_a_workshop_and_an_open_proposal(seeded):
+    cluster = Cluster.objects.get(name=CLUSTER_A)
+    overview = shared_need_overview(cluster)
+    assert [p.key for p in overview.accepted] == ["dimension:helix"]
+    need = overview.accepted[0].accepted
+    assert need.dimension_code == "helix"
+    assert need.meetings.filter(kind="workshop").exists()
+    assert [p.key for p in overview.proposals] == ["dimension:data"]
+    cluster_b = shared_need_overview(Cluster.objects.get(name=CLUSTER_B))
+    assert "theme:energy" in [p.key for p in cluster_b.proposals]
+
+
+def test_some_members_share_their_benchmarks(seeded):
+    sharing = Municipality.objects.filter(share_benchmarks=True)
+    assert 0 < sharing.count() < len(MUNICIPALITIES)
+
+
+def test_a_tailored_draft_keeps_the_reasons_its_modules_were_recommended(seeded):
+    assert RecommendationRule.objects.count() == 12
+    program = Program.objects.get(title="Hedemora – tailored after the self-assessment")
+    assert program.status == ProgramStatus.DRAFT
+    modules = list(program.modules.order_by("position"))
+    assert [m.module_template.code for m in modules] == [
+        "innovation-culture",
+        "strategy-and-roadmap",
+        "pilots-idea-to-operation",
+        "quadruple-helix",
+    ]
+    assert all("av 5, under 2,5" in m.reason for m in modules)
+    due = list(program.tasks.values_list("due_on", flat=True))
+    due += list(program.milestones.values_list("due_on", flat=True))
+    assert all(is_working_day(day, "SE") for day in due)
+    template_programme = Program.objects.get(title="Vårgårda – smart rural municipality 2030")
+    assert all(m.reason.startswith("Ingår i mallen") for m in template_programme.modules.all())

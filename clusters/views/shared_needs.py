@@ -37,6 +37,7 @@ def _accept_form(proposal: Proposal) -> AcceptProposalForm:
             "title": proposal.suggested_title,
             "description": proposal.suggested_description,
             "priority": Priority.HIGH if len(proposal.members) > 2 else Priority.MEDIUM,
+            "sdg_goals": proposal.sdg_goals,
         }
     )
 

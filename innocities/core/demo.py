@@ -48,6 +48,7 @@ from clusters.services import (
     roster_end_person,
 )
 from innocities.accounts.models import User
+from innocities.core import demo_tailoring
 from innocities.core.services import validated_save
 from municipalities.models import (
     Country,
@@ -136,6 +137,7 @@ PEOPLE = (
     Person("annika.pers@demo.innocities.se", "Annika Pers"),
     Person("kristina.olsson@demo.innocities.se", "Kristina Olsson"),
     Person("mikael.forsberg@demo.innocities.se", "Mikael Forsberg"),
+    *(Person(email, name) for email, name, _code in demo_tailoring.RESPONDENT_PEOPLE),
 )
 
 # (e-mail, kommunkod, role): who coordinates and who follows each municipality's programme.
@@ -150,6 +152,10 @@ MUNICIPAL_ROLES = (
     ("oskar.lindgren@demo.innocities.se", "2061", MunicipalityRole.COORDINATOR),
     ("sofia.hedlund@demo.innocities.se", "2082", MunicipalityRole.COORDINATOR),
     ("nils.granath@demo.innocities.se", "2083", MunicipalityRole.COORDINATOR),
+    *(
+        (email, code, MunicipalityRole.VIEWER)
+        for email, _name, code in demo_tailoring.RESPONDENT_PEOPLE
+    ),
 )
 
 
@@ -550,16 +556,6 @@ PROGRAMS = (
             ),
         ),
     ),
-    ProgramSpec(
-        code="2083",
-        cluster="Dalarna innovation",
-        template=STARTER_YEAR,
-        title="Hedemora – starter year",
-        goals="Draft: to be tailored after the self-assessment.",
-        months_from_now=2,
-        coordinator="nils.granath@demo.innocities.se",
-        status=ProgramStatus.DRAFT,
-    ),
 )
 
 
@@ -633,6 +629,17 @@ MEETINGS = (
         "Säter and Hedemora want a pre-study of heat recovery from their largest industries. "
         "Ludvika Energi shares its agreement templates.",
         need="Heat from industry for the district heating network",
+    ),
+    MeetingSpec(
+        "Västra Götaland smart och hållbar",
+        MeetingKind.WORKSHOP,
+        "Partner workshop: business, academia and civil society",
+        20,
+        (9, 15),
+        "Innovationspark Sjuhärad, Borås",
+        "1. What each helix brings\n2. One partner agreement for the whole cluster\n"
+        "3. Who joins which pilot",
+        need="Working with business, academia and civil society",
     ),
     MeetingSpec(
         "Dalarna innovation",
@@ -721,6 +728,14 @@ NEEDS = (
         Priority.LOW,
         municipality_code="1463",
         sdg_goals=(10, 16),
+    ),
+    NeedSpec(
+        "Power for the new industrial area",
+        "Companies want to build at Enbacka, but the local grid cannot take more load today.",
+        "Energy",
+        Priority.HIGH,
+        municipality_code="2082",
+        sdg_goals=(7, 9),
     ),
     NeedSpec(
         "Charging for heavy transport",
@@ -818,12 +833,19 @@ class _Seeder:
         self._people()
         self.admin = self.users["admin@demo.innocities.se"]
         load_module_library(actor=self.admin, stdout=self.stdout)
+        demo_tailoring.seed_rules(self)
         self._municipal_roles()
         for spec in CLUSTERS:
             self._cluster(spec)
         needs = {spec.title: self._need(spec) for spec in NEEDS}
+        demo_tailoring.seed_assessments(self)
+        demo_tailoring.seed_sharing(self)
+        needs |= demo_tailoring.seed_shared_needs(self)
         for spec in PROGRAMS:
             self._program(spec)
+        demo_tailoring.seed_tailored_programme(
+            self, cluster_name="Dalarna innovation", starts_on=_month_start(self.today, 2)
+        )
         for spec in MEETINGS:
             self._meeting(spec, needs)
         for spec in INDICATORS:

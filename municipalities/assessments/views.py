@@ -131,6 +131,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     respondents = list(round.respondents.select_related("user").order_by("user__full_name", "pk"))
     show_results = not round.is_open or can_manage
     scores = round_scores(round) if show_results else []
+    # Managers of its clusters and administrators go on to tailor a programme from the round.
+    can_tailor = not round.is_open and can_manage_people(roles_for(request), round.municipality)
     return render(
         request,
         "assessments/detail.html",
@@ -143,6 +145,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "show_results": show_results,
             "can_manage": can_manage,
+            "can_tailor": can_tailor,
             "role_labels": list(RespondentRole.choices),
         },
     )

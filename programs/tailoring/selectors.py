@@ -221,7 +221,8 @@ def tailoring_candidates(roles: Roles) -> list[Municipality]:
     """Municipalities a person may tailor programmes for (open members of the clusters they
     manage; for administrators, of any cluster), each with ``latest_round_closed_at``,
     ``need_count``, ``member_clusters`` and ``current_programs``. Three queries."""
-    memberships = Q(cluster_memberships__left_on__isnull=True)
+    # ``left_on__isnull`` alone would also match municipalities with no membership at all.
+    memberships = Q(cluster_memberships__isnull=False, cluster_memberships__left_on__isnull=True)
     if not roles.is_admin:
         memberships &= Q(cluster_memberships__cluster_id__in=roles.managed_cluster_ids)
     closed = AssessmentRound.objects.filter(

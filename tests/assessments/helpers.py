@@ -15,6 +15,8 @@ from municipalities.assessments.models import (
     RespondentStatus,
     RoundStatus,
 )
+from municipalities.models import MunicipalityRole
+from tests import factories as f
 
 
 def active_framework() -> Framework:
@@ -61,3 +63,16 @@ def close(round: AssessmentRound, when: dt.datetime | None = None) -> Assessment
     round.closed_at = when or timezone.now()
     round.save()
     return round
+
+
+def closed_round(world, municipality, levels: dict[str, int], default: int = 4):
+    """A closed round of ``municipality`` with one respondent answering ``levels``."""
+    round = make_round(world, municipality=municipality, title=f"{municipality.name} 2026")
+    person = f.UserFactory()
+    f.MunicipalityMembershipFactory(
+        user=person, municipality=municipality, role=MunicipalityRole.VIEWER
+    )
+    submit_levels(
+        Respondent.objects.create(round=round, user=person, role="staff"), levels, default
+    )
+    return close(round)

@@ -17,29 +17,14 @@ from clusters.services import (
     shared_need_proposal_restore,
 )
 from clusters.shared_needs import min_low_members, shared_need_overview
-from municipalities.assessments.models import Respondent
-from municipalities.models import MunicipalityRole
 from tests import factories as f
-from tests.assessments.helpers import close, make_round, submit_levels
+from tests.assessments.helpers import closed_round
 
 
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield
-
-
-def closed_round(world, municipality, levels: dict[str, int], default: int = 4):
-    """A closed round of ``municipality`` with one respondent answering ``levels``."""
-    round = make_round(world, municipality=municipality, title=f"{municipality.name} 2026")
-    person = f.UserFactory()
-    f.MunicipalityMembershipFactory(
-        user=person, municipality=municipality, role=MunicipalityRole.VIEWER
-    )
-    submit_levels(
-        Respondent.objects.create(round=round, user=person, role="staff"), levels, default
-    )
-    return close(round)
 
 
 @pytest.fixture
@@ -316,3 +301,11 @@ def test_the_page_answers_in_a_fixed_number_of_queries(
     shared_need_proposal_dismiss(cluster=cluster, key="theme:energy", actor=world.manager)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(_url("shared_needs", cluster))
+
+
+def test_the_manager_may_set_the_goals_when_accepting(cluster, world, as_persona):
+    as_persona("manager").post(
+        _url("shared_need_accept", cluster),
+        {"key": "dimension:helix", "title": "Partners", "priority": "high", "sdg_goals": ["17"]},
+    )
+    assert Need.objects.get(proposal_key="dimension:helix").sdg_goals == [17]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
 from clusters.models import Priority
 from innocities.core.permissions import load_roles
+from programs.library import load_module_library
 from programs.tailoring.defaults import RulesFileError, seed_default_rules
 from programs.tailoring.models import RecommendationRule, RuleKind
 from programs.tailoring.selectors import recommend, tailoring_basis
@@ -222,3 +225,17 @@ def test_a_rule_must_fit_its_kind(library):
         RecommendationRule(
             code="y", kind=RuleKind.LOW_SCORE, module=module, dimension_code="nope", below=2
         ).full_clean()
+
+
+def test_the_command_seeds_the_defaults_and_says_what_it_did(db):
+    out, err = StringIO(), StringIO()
+    call_command("load_recommendation_rules", stdout=out, stderr=err)
+    assert "0 created" in out.getvalue()
+    assert "run load_module_library first" in err.getvalue()
+    load_module_library()
+    out = StringIO()
+    call_command("load_recommendation_rules", stdout=out, stderr=StringIO())
+    assert "12 created, 0 already there" in out.getvalue()
+    out = StringIO()
+    call_command("load_recommendation_rules", stdout=out)
+    assert "0 created, 12 already there" in out.getvalue()

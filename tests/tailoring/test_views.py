@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import Priority
+from clusters.services import shared_need_accept
 from programs.models import Program, ProgramStatus
 from tests import factories as f
-from tests.assessments.helpers import close, make_round, submit_levels
+from tests.assessments.helpers import close, closed_round, make_round, submit_levels
 
 
 @pytest.fixture
@@ -246,9 +247,6 @@ def test_a_preview_with_a_date_in_july_says_why_it_moved(world, assessed, librar
 def test_a_module_the_cluster_meets_jointly_is_shown_but_not_ticked(
     world, assessed, library, as_persona
 ):
-    from clusters.services import shared_need_accept
-    from tests.clusters.test_shared_needs import closed_round
-
     closed_round(world, world.alingsas, {"helix": 1})
     shared_need_accept(
         cluster=world.cluster_a,
@@ -265,3 +263,10 @@ def test_a_module_the_cluster_meets_jointly_is_shown_but_not_ticked(
     assert form[f"include_{culture.pk}"].value() is True
     page = response.content.decode()
     assert "Met jointly in the cluster through the shared need “Working with partners”." in page
+
+
+def test_the_admin_s_index_lists_cluster_members_only(world, as_persona):
+    f.MunicipalityFactory(name="Nowhere in particular", code="9999")
+    page = as_persona("admin").get(reverse("tailoring:index")).content.decode()
+    assert "Lerum" in page and "Ale" in page
+    assert "Nowhere in particular" not in page
