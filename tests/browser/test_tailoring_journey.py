@@ -1,0 +1,113 @@
+"""Issue 4's journey in real Chromium: from a self-assessment round to a tailored programme."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from municipalities.assessments.models import AssessmentRound, Question, RoundStatus
+from programs.library import load_module_library
+from programs.models import Program
+from programs.tailoring.defaults import seed_default_rules
+from programs.workdays import is_working_day
+
+pytestmark = pytest.mark.browser
+
+# Ale's people answer every question of a dimension alike: culture and helix are low.
+COORDINATOR_LEVELS = {"culture": 2, "helix": 2}
+VIEWER_LEVELS = {"culture": 1, "helix": 3}
+DEFAULT_LEVEL = 4
+
+
+def answer_everything(page: Page, levels: dict[str, int]) -> None:
+    for question in Question.objects.filter(dimension__framework__is_active=True).select_related(
+        "dimension"
+    ):
+        level = levels.get(question.dimension.code, DEFAULT_LEVEL)
+        page.locator(f"input[name='q{question.pk}'][value='{level}']").check()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator(".alert-success")).to_contain_text("your answers are submitted")
+
+
+def test_a_round_from_opening_to_a_tailored_programme(
+    page: Page, live_server, login, world, browser
+):
+    load_module_library()
+    seed_default_rules()
+
+    # The coordinator opens a round and names two respondents: herself and the viewer.
+    login(page, live_server, world.coordinator)
+    page.goto(f"/municipalities/{world.ale.pk}/")
+    page.get_by_role("link", name="Self-assessment").click()
+    page.get_by_role("link", name="Open a round").click()
+    page.get_by_label("Title").fill("Spring 2027")
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.locator(".alert-success")).to_contain_text("now add respondents")
+    for person, role in ((world.coordinator, "Management"), (world.viewer, "Staff")):
+        page.get_by_label("Person in the municipality").select_option(label=person.full_name)
+        page.get_by_label("Respondent role").select_option(label=role)
+        page.get_by_role("button", name="Add").click()
+        expect(page.locator(".alert-success")).to_contain_text("was added as a respondent")
+    round = AssessmentRound.objects.get(municipality=world.ale, title="Spring 2027")
+
+    # Both answer in the portal; the viewer in a browser of her own.
+    page.goto(f"/assessments/rounds/{round.pk}/answer/")
+    answer_everything(page, COORDINATOR_LEVELS)
+    viewer_page = browser.new_context(base_url=live_server.url).new_page()
+    login(viewer_page, live_server, world.viewer)
+    viewer_page.goto(f"/assessments/rounds/{round.pk}/")
+    viewer_page.get_by_role("link", name="Answer the questionnaire").click()
+    answer_everything(viewer_page, VIEWER_LEVELS)
+    viewer_page.context.close()
+
+    # The coordinator closes the round; the results are final.
+    page.goto(f"/assessments/rounds/{round.pk}/")
+    expect(page.locator("#respondents-heading")).to_contain_text("2/2")
+    page.get_by_role("button", name="Close the round").click()
+    expect(page.locator(".alert-success")).to_contain_text("The round is closed")
+    round.refresh_from_db()
+    assert round.status == RoundStatus.CLOSED
+    culture_row = page.locator("tr", has_text="Innovation culture and leadership")
+    expect(culture_row).to_contain_text("1.5")
+
+    # The manager sees the recommendations with their reasons and creates the programme.
+    manager_page = browser.new_context(base_url=live_server.url).new_page()
+    login(manager_page, live_server, world.manager)
+    manager_page.goto(f"/assessments/rounds/{round.pk}/")
+    manager_page.get_by_role("link", name="Tailor a programme").click()
+    expect(manager_page.get_by_role("heading", level=1)).to_contain_text(
+        "Tailor a programme for Ale"
+    )
+    culture = manager_page.locator("tr.module-row[data-module='innovation-culture']")
+    expect(culture).to_contain_text("Recommended")
+    expect(culture).to_contain_text("Innovation culture and leadership scored 1.5 of 5, below 2.5.")
+    expect(culture.get_by_role("checkbox")).to_be_checked()
+    helix = manager_page.locator("tr.module-row[data-module='quadruple-helix']")
+    expect(helix.get_by_role("checkbox")).not_to_be_checked()  # 2.5 is not below 2.5
+    # Add a module by hand, first in the order, then preview and save.
+    helix.get_by_role("checkbox").check()
+    helix.locator("input[type='number']").fill("1")
+    culture.locator("input[type='number']").fill("2")
+    helix.locator("textarea").fill("The council wants partners on board from the start.")
+    manager_page.get_by_label("Start date").fill("2027-06-21")
+    manager_page.get_by_label("Title", exact=True).fill("Ale – tailored 2027")
+    manager_page.get_by_role("button", name="Preview the schedule").click()
+    schedule = manager_page.locator("#schedule")
+    expect(schedule).to_contain_text("Quadruple-helix collaboration")
+    expect(schedule).to_contain_text("Innovation culture")
+    manager_page.get_by_role("button", name="Save the programme").click()
+    expect(manager_page.locator(".alert-success")).to_contain_text(
+        re.compile(r"“Ale – tailored 2027” was created with 2 modules")
+    )
+    program = Program.objects.get(title="Ale – tailored 2027")
+    assert [(m.module_template.code, m.reason) for m in program.modules.order_by("position")] == [
+        ("quadruple-helix", "The council wants partners on board from the start."),
+        ("innovation-culture", "Innovation culture and leadership scored 1.5 of 5, below 2.5."),
+    ]
+    due = [*program.tasks.values_list("due_on", flat=True)]
+    due += [*program.milestones.values_list("due_on", flat=True)]
+    assert due and all(is_working_day(day, "SE") for day in due)
+    expect(manager_page.get_by_role("heading", level=1)).to_contain_text("Ale – tailored 2027")
+    manager_page.context.close()
