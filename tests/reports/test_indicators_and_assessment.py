@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from innocities.reports.models import ProgressReport
@@ -29,6 +32,7 @@ from tests.reports.data import (
     known_maturity,
     known_programme,
 )
+from tests.reports.test_build import _pdf_text
 
 CULTURE_SV, CULTURE_EN = "Innovationskultur och ledarskap", "Innovation culture and leadership"
 STRATEGY_SV = "Strategi och styrning för innovation"
@@ -289,6 +293,78 @@ def test_the_new_figures_are_plain_json_and_stay_frozen(world, programme_report)
     close(later)
     again = report_build(report=programme_report, today=TODAY)
     assert ProgressReport.objects.get(pk=again.pk).figures == figures
+
+
+# --- the PDF ------------------------------------------------------------------------------
+
+
+def test_programme_pdf_shows_the_indicators_and_the_dimensions_in_swedish(programme_report):
+    text = _pdf_text(programme_report)
+    for heading in ("Indicators", "Self-assessment"):
+        assert _sv(heading) in text
+    for name in INDICATOR_NAMES:
+        assert name in text
+    assert "116,7 %" in text and "40 %" in text  # progress, in Swedish number format
+    assert "Kolada N45926" in text
+    assert "2026 Q1" in text
+    assert CULTURE_SV in text and STRATEGY_SV in text
+    assert CULTURE_EN not in text
+    assert "«Våren 2026»" in text and "Hösten 2025" in text
+    assert "+1,5" in text and "+0,5" in text  # the change since the previous round
+    assert "3,5" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdftotext_reads_the_indicators_and_the_dimensions(programme_report):
+    result = subprocess.run(
+        ["pdftotext", programme_report.pdf.path, "-"], capture_output=True, text=True, check=True
+    )
+    text = " ".join(result.stdout.split())  # a long name wraps inside its cell
+    assert "Renewable energy share" in text
+    assert CULTURE_SV in text
+
+
+def test_pdf_draws_each_trend_from_the_frozen_series(programme_report):
+    # The values are gone from the database: the trend comes from the snapshot alone.
+    IndicatorValue.objects.all().delete()
+    with translation.override("sv"):
+        html = render_to_string(
+            "reports/report_pdf.html",
+            {"report": programme_report, "figures": programme_report.figures},
+        )
+    assert html.count("<svg") == 3
+    renewable = html[html.index('aria-label="Renewable energy share') :]
+    renewable = renewable[: renewable.index("</svg>")]
+    assert "2024-01-01: 20 %, 2025-01-01: 26,5 %, 2026-01-01: 32 %" in renewable
+    assert renewable.count("<circle") == 3
+    assert 'class="target"' in renewable and 'class="baseline"' in renewable
+
+
+def test_pdf_says_when_there_is_no_closed_round_or_no_previous_one(world):
+    known_programme(world)
+    report = report_build(report=february_report(world), today=TODAY)
+    text = _pdf_text(report)
+    assert _sv("The municipality has no closed self-assessment round yet.") in text
+    assert _sv("No indicators yet.") in text
+
+    round = make_round(world, title="Första omgången")
+    close(round, at(dt.date(2026, 2, 1)))
+    march = ProgressReport.objects.create(
+        program=world.program, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31)
+    )
+    text = _pdf_text(report_build(report=march, today=dt.date(2026, 3, 31)))
+    assert "«Första omgången»" in text
+    assert _sv("There is no earlier closed round to compare with.") in text
+
+
+def test_cluster_pdf_shows_its_indicators_and_the_members_maturity(cluster_report):
+    text = _pdf_text(cluster_report)
+    assert "Shared pilots started" in text
+    assert _sv("Median") in text
+    assert CULTURE_SV in text and CULTURE_EN not in text
+    assert "Lilla Edet 1,0" in text and "Alingsås 4,5" in text
+    assert "Stenungsund" not in text  # left the cluster
+    assert "Lilla Edet 2026" in text  # its latest closed round
 
 
 # --- query counts -------------------------------------------------------------------------
