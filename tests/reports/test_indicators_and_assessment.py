@@ -10,12 +10,13 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from innocities.reports.models import ProgressReport
+from innocities.reports.models import ProgressReport, ReportStatus
 from innocities.reports.selectors import cluster_figures, program_figures
-from innocities.reports.services import report_build
+from innocities.reports.services import report_build, report_send
 from municipalities.assessments.models import AssessmentRound
 from programs.indicators.models import IndicatorValue
 from tests import factories as f
@@ -365,6 +366,150 @@ def test_cluster_pdf_shows_its_indicators_and_the_members_maturity(cluster_repor
     assert "Lilla Edet 1,0" in text and "Alingsås 4,5" in text
     assert "Stenungsund" not in text  # left the cluster
     assert "Lilla Edet 2026" in text  # its latest closed round
+
+
+# --- the e-mails --------------------------------------------------------------------------
+
+
+def test_programme_e_mails_sum_up_indicators_and_dimensions_in_each_readers_language(
+    world, languages, programme_report
+):
+    report_send(report=programme_report)
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    swedish = by_recipient["coordinator@example.se"]
+    english = by_recipient["viewer@example.se"]
+    for message in (swedish, english):
+        html = message.alternatives[0][0]
+        for body in (message.body, html):
+            for name in INDICATOR_NAMES:
+                assert name in body
+            assert "Våren 2026" in body and "Hösten 2025" in body
+    assert CULTURE_SV in swedish.body and CULTURE_EN not in swedish.body
+    assert CULTURE_EN in english.body and CULTURE_SV not in english.body
+    assert CULTURE_EN in english.alternatives[0][0]
+    assert CULTURE_SV in swedish.alternatives[0][0]
+    # Numbers in the reader's format; plain text is not HTML-escaped.
+    assert "145 kWh/m² (2026 Q1) · Progress 116.7 % · Target reached" in english.body
+    assert "Innovation culture and leadership: Mean 3.5 · Change +1.5" in english.body
+    assert f"{CULTURE_SV}: {_sv('Mean')} 3,5 · {_sv('Change')} +1,5" in swedish.body
+    assert "Citizen dialogues held: No values yet" in english.body
+
+
+def test_cluster_e_mail_sums_up_its_indicators_and_the_members_maturity(
+    world, languages, cluster_report
+):
+    report_send(report=cluster_report)
+    [message] = mail.outbox
+    assert message.to == ["manager@example.se"]
+    assert "Shared pilots started: 3 (2026) · Progress 50 %" in message.body
+    assert "3 of 4 member municipalities have a closed self-assessment round." in message.body
+    assert "Innovation culture and leadership: Mean 2.2 · Median 2.0" in message.body
+    html = message.alternatives[0][0]
+    assert "Shared pilots started" in html
+    assert "Innovation culture and leadership" in html and "2.2" in html
+
+
+def test_indicator_names_are_escaped_in_html_and_plain_in_text(world, languages):
+    IndicatorFactory(program=world.program, name="Waste <sorted> & reused", unit="")
+    report = report_build(report=february_report(world), today=TODAY)
+    report_send(report=report)
+    message = next(m for m in mail.outbox if m.to == ["viewer@example.se"])
+    assert "Waste <sorted> & reused: No values yet" in message.body
+    assert "Waste &lt;sorted&gt; &amp; reused" in message.alternatives[0][0]
+    assert "<sorted>" not in message.alternatives[0][0]
+
+
+# --- snapshots from before ----------------------------------------------------------------
+
+
+def _legacy(report: ProgressReport, keys: set[str]) -> ProgressReport:
+    """The report as it was stored before this change: the same figures without the keys
+    added since, still waiting to be sent."""
+    legacy = {key: value for key, value in report.figures.items() if key in keys}
+    assert set(legacy) == keys
+    ProgressReport.objects.filter(pk=report.pk).update(figures=legacy, status=ReportStatus.READY)
+    report.refresh_from_db()
+    return report
+
+
+NEW_HEADINGS = ("Indicators", "Self-assessment", "Median", "Trend")
+
+
+def test_a_programme_snapshot_from_before_renders_as_it_did(
+    world, languages, programme_report, settings
+):
+    report = _legacy(programme_report, LEGACY_PROGRAM_KEYS)
+    with translation.override("sv"):
+        html = render_to_string(
+            "reports/report_pdf.html", {"report": report, "figures": report.figures}
+        )
+    for heading in NEW_HEADINGS:
+        assert _sv(heading) not in html and heading not in html
+    assert "<svg" not in html and "None" not in html
+    assert "Hold the kick-off workshop" in html and "February network day" in html
+
+    report_send(report=report)
+    english = next(m for m in mail.outbox if m.to == ["viewer@example.se"])
+    assert english.body == (
+        "Hello Vera,\n"
+        "\n"
+        "Here is the progress report for Ale's programme «Ale innovates», 02/01/2026–02/28/2026. "
+        "The full report is attached as a PDF, and the tasks and milestones as a CSV file.\n"
+        "\n"
+        "Done: 29 %\n"
+        "Proposed status: Off track\n"
+        "Latest reported status: At risk\n"
+        "Overdue: 3\n"
+        "\n"
+        "What changed since the previous report\n"
+        "Tasks completed: 1\n"
+        "Newly overdue: 2\n"
+        "Status changes: 1\n"
+        "\n"
+        "All reports of the programme:\n"
+        f"{settings.SITE_URL}/reports/programmes/{world.program.pk}/\n"
+    )
+    for message in mail.outbox:
+        body_html = message.alternatives[0][0]
+        for heading in NEW_HEADINGS:
+            assert _sv(heading) not in body_html and heading not in body_html
+        assert "None" not in message.body and "None" not in body_html
+
+
+def test_a_cluster_snapshot_from_before_renders_as_it_did(
+    world, languages, cluster_report, settings
+):
+    report = _legacy(cluster_report, LEGACY_CLUSTER_KEYS)
+    with translation.override("sv"):
+        html = render_to_string(
+            "reports/report_pdf.html", {"report": report, "figures": report.figures}
+        )
+    for heading in NEW_HEADINGS:
+        assert _sv(heading) not in html and heading not in html
+    assert "<svg" not in html and "None" not in html
+    assert "Lilla Edet" in html
+
+    report_send(report=report)
+    [message] = mail.outbox
+    assert message.body == (
+        "Hello Maja,\n"
+        "\n"
+        "Here is the report for the cluster Västra Götaland smart, 02/01/2026–02/28/2026. The "
+        "full report is attached as a PDF, and the member municipalities' tasks and milestones "
+        "as a CSV file.\n"
+        "\n"
+        "Ale: 29 % · Overdue 3 · Off track\n"
+        "Alingsås: 0 % · Overdue 0 · –\n"
+        "Kungälv: 0 % · Overdue 0 · –\n"
+        "Lilla Edet: 0 % · Overdue 0 · –\n"
+        "\n"
+        "All reports of the cluster:\n"
+        f"{settings.SITE_URL}/reports/clusters/{world.cluster_a.pk}/\n"
+    )
+    body_html = message.alternatives[0][0]
+    for heading in NEW_HEADINGS:
+        assert heading not in body_html
+    assert "None" not in body_html
 
 
 # --- query counts -------------------------------------------------------------------------
