@@ -8,5 +8,6 @@ app_name = "tailoring"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("municipalities/<int:pk>/", views.tailor, name="tailor"),
+    # Not under …/municipalities/: the menu marks that section active by its path.
+    path("<int:pk>/", views.tailor, name="tailor"),
 ]
