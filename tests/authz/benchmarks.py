@@ -12,11 +12,15 @@ decide for it (403); anyone with no role in Ale gets 404. A valid POST saves and
 from __future__ import annotations
 
 from tests.authz import Rule, statuses
+from tests.authz.clusters import WRONG_METHOD, readers
 
 MAY_CHANGE = {"coordinator": 200, "manager": 200, "admin": 200, "viewer": 403}
 SAVED = {"coordinator": 302, "manager": 302, "admin": 302, "viewer": 403}
 
 RULES = {
+    "clusters:benchmark": Rule(
+        get=readers(), post=WRONG_METHOD, kwargs=lambda w: {"pk": w.cluster_a.pk}
+    ),
     "municipalities:settings": Rule(
         get=statuses(404, **MAY_CHANGE),
         post=statuses(404, **SAVED),
