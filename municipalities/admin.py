@@ -15,9 +15,19 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "county", "skr_group", "population", "population_year")
-    list_filter = ("country", "county", "skr_group")
+class MunicipalityAdmin(SimpleHistoryAdmin):
+    # SimpleHistoryAdmin: the history page shows who turned benchmark sharing on or off, also
+    # when it was done here rather than on the municipality's settings page.
+    list_display = (
+        "code",
+        "name",
+        "county",
+        "skr_group",
+        "population",
+        "population_year",
+        "share_benchmarks",
+    )
+    list_filter = ("country", "county", "skr_group", "share_benchmarks")
     list_select_related = ("county",)
     search_fields = ("name", "code")
     autocomplete_fields = ("county",)

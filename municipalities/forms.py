@@ -26,3 +26,17 @@ class MembershipGrantForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class BenchmarkSharingForm(forms.Form):
+    """On or off, as two explicit choices: a checkbox cannot tell "off" from a lost field."""
+
+    share = forms.TypedChoiceField(
+        label=_("Benchmarking in the municipality's clusters"),
+        choices=[
+            ("yes", _("Share: other members see our name, scores and programme progress")),
+            ("no", _("Do not share: we count only in the cluster's mean and median")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

@@ -62,6 +62,11 @@ class Municipality(models.Model):
         help_text=_("Other members of its clusters may see this municipality's name and scores."),
     )
 
+    # Who turned benchmark sharing on or off, and when. The reference-data loader writes with
+    # bulk_create/bulk_update, which simple-history does not record: the CSV files in git are
+    # the history of names, counties and SKR groups, and loading stays a handful of queries.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("municipality")

@@ -8,11 +8,14 @@ those who may see its programmes, and programmes only as ``visible_programs`` gi
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Lag
 
 from clusters.models import Cluster, ClusterMembership, Need
+from innocities.accounts.models import User
 from innocities.core.permissions import Roles, visible_clusters, visible_programs
 from municipalities.models import Municipality, MunicipalityMembership
 from programs.models import Program
@@ -77,12 +80,14 @@ class MunicipalityAccess:
     see_needs: bool
     see_people: bool
     manage_people: bool
+    change_settings: bool = False
 
 
 def municipality_access(roles: Roles, municipality: Municipality) -> MunicipalityAccess:
     """Decide what a person sees of ``municipality``.
 
     - manage people: administrators and managers of a cluster it is an open member of;
+    - change settings: those, and its own coordinators;
     - see people: those, and its own coordinators and viewers (who see its programmes);
     - see needs: those, and anyone who may read a cluster it is an open member of (peers
       look for needs they share).
@@ -97,8 +102,56 @@ def municipality_access(roles: Roles, municipality: Municipality) -> Municipalit
         ).exists()
     )
     return MunicipalityAccess(
-        cluster_ids=cluster_ids, see_needs=needs, see_people=people, manage_people=manage
+        cluster_ids=cluster_ids,
+        see_needs=needs,
+        see_people=people,
+        manage_people=manage,
+        change_settings=manage or municipality.pk in roles.coordinator_municipality_ids,
     )
+
+
+def may_change_settings(roles: Roles, municipality: Municipality) -> bool:
+    """The municipality's settings (benchmark sharing): its coordinators, the managers of a
+    cluster it is an open member of, and administrators."""
+    return municipality.pk in roles.coordinator_municipality_ids or can_manage_people(
+        roles, municipality
+    )
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    when: dt.datetime
+    who: User | None
+    share_benchmarks: bool
+
+
+def share_benchmarks_history(municipality: Municipality, *, limit: int = 10) -> list[SettingChange]:
+    """Who turned benchmark sharing on or off and when, newest first; one query.
+
+    Read from simple-history, so a change made in the admin shows too. A record that changed
+    something else (a population figure, say) is left out by comparing each record with the
+    one before it; the first record counts only if it shared (off is the default).
+    """
+    records = (
+        Municipality.history.filter(id=municipality.pk)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .annotate(
+            previous=Window(
+                Lag("share_benchmarks"), partition_by=[F("id")], order_by=[F("history_id").asc()]
+            )
+        )
+        .order_by("-history_date", "-history_id")
+    )
+    changes = [
+        SettingChange(
+            when=record.history_date,
+            who=record.history_user,
+            share_benchmarks=record.share_benchmarks,
+        )
+        for record in records
+        if record.share_benchmarks != (record.previous if record.previous is not None else False)
+    ]
+    return changes[:limit]
 
 
 @dataclass(frozen=True)

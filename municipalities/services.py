@@ -1,7 +1,8 @@
-"""Writes for municipalities: who is a coordinator or a viewer of which municipality.
+"""Writes for municipalities: who is a coordinator or a viewer of which municipality, and the
+municipality's own settings.
 
 A membership row is the role. Revoking deletes the row; simple-history keeps the record of who
-held which role and who granted or revoked it.
+held which role and who granted or revoked it, and of who changed a setting.
 """
 
 from __future__ import annotations
@@ -95,3 +96,25 @@ def municipality_membership_revoke(
     if actor is not None:
         membership._history_user = actor  # type: ignore[attr-defined]
     membership.delete()
+
+
+@transaction.atomic
+def municipality_share_benchmarks(
+    *, municipality: Municipality, share: bool, actor: User | None
+) -> bool:
+    """Turn benchmark sharing on or off; return whether anything changed.
+
+    While it is on, the other members of the municipality's clusters see its name, its
+    self-assessment means and its programme progress on the cluster's benchmark page; while it
+    is off they see it only inside the cluster's mean and median. The history row records
+    ``actor`` and the time. Setting the value it already has writes nothing, so the history
+    holds only real changes.
+    """
+    locked = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    if locked.share_benchmarks == share:
+        municipality.share_benchmarks = share
+        return False
+    locked.share_benchmarks = share
+    validated_save(locked, actor=actor)
+    municipality.share_benchmarks = share
+    return True

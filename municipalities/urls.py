@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.list_view, name="list"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/people/", views.members, name="members"),
+    path("<int:pk>/settings/", views.municipality_settings, name="settings"),
     path(
         "<int:pk>/people/<int:membership_pk>/revoke/",
         views.member_revoke,

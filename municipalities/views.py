@@ -3,25 +3,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clusters.benchmarks import MIN_GROUP
 from innocities.core.permissions import roles_for
 from municipalities.filters import MunicipalityFilter
-from municipalities.forms import MembershipGrantForm
+from municipalities.forms import BenchmarkSharingForm, MembershipGrantForm
 from municipalities.models import Municipality
 from municipalities.selectors import (
     can_manage_people,
+    may_change_settings,
     municipality_access,
     municipality_list,
     municipality_page,
     municipality_people,
+    share_benchmarks_history,
 )
 from municipalities.services import (
     municipality_membership_grant_by_email,
     municipality_membership_revoke,
+    municipality_share_benchmarks,
 )
 from programs.selectors import program_summaries
 
@@ -39,6 +43,21 @@ def _get_municipality_to_manage(request: HttpRequest, pk: int) -> Municipality:
     if not can_manage_people(roles_for(request), municipality):
         raise PermissionDenied
     return municipality
+
+
+def _get_municipality_for_settings(request: HttpRequest, pk: int) -> Municipality:
+    """The municipality, if the person may change its settings.
+
+    Its viewers get 403 (they belong to it but may not decide for it); anyone with no role
+    there gets 404, as for its programmes: a setting is the municipality's own business.
+    """
+    municipality = _get_municipality(pk)
+    roles = roles_for(request)
+    if may_change_settings(roles, municipality):
+        return municipality
+    if municipality.pk in roles.viewer_municipality_ids:
+        raise PermissionDenied
+    raise Http404
 
 
 @require_GET
@@ -150,3 +169,39 @@ def member_revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
             },
         )
     return redirect("municipalities:members", pk=municipality.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def municipality_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Benchmark sharing: on or off, with who changed it and when."""
+    municipality = _get_municipality_for_settings(request, pk)
+    initial = {"share": "yes" if municipality.share_benchmarks else "no"}
+    # An empty POST still binds, so it shows its error instead of silently doing nothing.
+    data = request.POST if request.method == "POST" else None
+    form = BenchmarkSharingForm(data, initial=initial)
+    if form.is_valid():
+        changed = municipality_share_benchmarks(
+            municipality=municipality, share=form.cleaned_data["share"], actor=request.user
+        )
+        values = {"municipality": municipality.name}
+        if not changed:
+            messages.info(request, _("Nothing changed."))
+        elif municipality.share_benchmarks:
+            messages.success(
+                request, _("%(municipality)s now shares its benchmarks with its clusters.") % values
+            )
+        else:
+            messages.success(
+                request, _("%(municipality)s no longer shares its benchmarks.") % values
+            )
+        return redirect("municipalities:settings", pk=municipality.pk)
+    return render(
+        request,
+        "municipalities/settings.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "changes": share_benchmarks_history(municipality),
+            "min_group": MIN_GROUP,
+        },
+    )
