@@ -22,7 +22,6 @@ from django.utils import timezone, translation
 from clusters.models import Need, Priority
 from clusters.services import shared_need_accept
 from clusters.shared_needs import shared_need_overview
-from innocities.core.services import validated_save
 from municipalities.assessments.models import AssessmentRound, Question, RespondentRole
 from municipalities.assessments.selectors import latest_closed_round, round_scores
 from municipalities.assessments.services import (
@@ -31,6 +30,7 @@ from municipalities.assessments.services import (
     assessment_round_close,
     assessment_round_open,
 )
+from municipalities.services import municipality_share_benchmarks
 from programs.models import Program, ProgramStatus
 from programs.tailoring.defaults import seed_default_rules
 from programs.tailoring.models import RecommendationRule
@@ -308,9 +308,11 @@ def seed_shared_needs(seeder: _Seeder) -> dict[str, Need]:
 def seed_sharing(seeder: _Seeder) -> None:
     for code in SHARING:
         municipality = seeder.municipalities[code]
-        if not municipality.share_benchmarks:
-            municipality.share_benchmarks = True
-            validated_save(municipality, actor=seeder._coordinator_of(code))
+        if municipality.share_benchmarks:
+            continue  # as it was left: a demo run never turns sharing off
+        if municipality_share_benchmarks(
+            municipality=municipality, share=True, actor=seeder._coordinator_of(code)
+        ):
             seeder.created["municipalities sharing benchmarks"] += 1
 
 
