@@ -7,7 +7,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from municipalities.assessments.models import AssessmentRound, Question, RoundStatus
+from municipalities.assessments.default_framework import load_default_framework
+from municipalities.assessments.models import (
+    AssessmentRound,
+    Dimension,
+    Framework,
+    LevelDescription,
+    Question,
+    RoundStatus,
+)
 from programs.library import load_module_library
 from programs.models import Program
 from programs.tailoring.defaults import seed_default_rules
@@ -34,6 +42,9 @@ def answer_everything(page: Page, levels: dict[str, int]) -> None:
 def test_a_round_from_opening_to_a_tailored_programme(
     page: Page, live_server, login, world, browser
 ):
+    # A live-server test runs with transactional_db, whose flush after each such test also
+    # empties what migrations seeded: the framework is put back if an earlier test took it.
+    load_default_framework(Framework, Dimension, Question, LevelDescription)
     load_module_library()
     seed_default_rules()
 
