@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Need, Priority, normalise_theme, validate_sdg_goals
+from municipalities.assessments.models import Dimension
 from programs.models import ModuleTemplate
 
 PRIORITY_RANK = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3}
@@ -119,13 +120,14 @@ class RecommendationRule(models.Model):
             raise ValidationError(
                 _("A need rule needs at least one of: themes, SDG goals, lowest priority.")
             )
-        if self.kind == RuleKind.LOW_SCORE and self.dimension_code:
-            from municipalities.assessments.models import Dimension
-
-            if not Dimension.objects.filter(code=self.dimension_code).exists():
-                raise ValidationError(
-                    {"dimension_code": _("No self-assessment framework has this dimension.")}
-                )
+        if (
+            self.kind == RuleKind.LOW_SCORE
+            and self.dimension_code
+            and not Dimension.objects.filter(code=self.dimension_code).exists()
+        ):
+            raise ValidationError(
+                {"dimension_code": _("No self-assessment framework has this dimension.")}
+            )
 
     @property
     def themes(self) -> list[str]:
