@@ -16,7 +16,12 @@ from django.db.models.functions import Lag
 
 from clusters.models import Cluster, ClusterMembership, Need
 from innocities.accounts.models import User
-from innocities.core.permissions import Roles, visible_clusters, visible_programs
+from innocities.core.permissions import (
+    Roles,
+    manages_municipality,
+    visible_clusters,
+    visible_programs,
+)
 from municipalities.models import Municipality, MunicipalityMembership
 from programs.models import Program
 
@@ -63,13 +68,8 @@ def manageable_municipalities(roles: Roles) -> QuerySet[Municipality]:
 
 
 def can_manage_people(roles: Roles, municipality: Municipality) -> bool:
-    if roles.is_admin:
-        return True
-    if not roles.managed_cluster_ids:
-        return False
-    return municipality.cluster_memberships.filter(
-        cluster_id__in=roles.managed_cluster_ids, left_on__isnull=True
-    ).exists()
+    """Appoint and remove its coordinators and viewers: whoever manages the municipality."""
+    return manages_municipality(roles, municipality)
 
 
 @dataclass(frozen=True)

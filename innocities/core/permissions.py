@@ -203,18 +203,23 @@ def require_admin_or_manager(request: HttpRequest) -> Roles:
 # --- municipalities ----------------------------------------------------------------------
 
 
+def manages_municipality(roles: Roles, municipality: Municipality) -> bool:
+    """Administrators, and managers of a cluster the municipality is an open member of (one
+    query for a manager, none for anyone else)."""
+    if roles.is_admin:
+        return True
+    if not roles.managed_cluster_ids:
+        return False
+    return municipality.cluster_memberships.filter(
+        cluster_id__in=roles.managed_cluster_ids, left_on__isnull=True
+    ).exists()
+
+
 def municipality_level(roles: Roles, municipality: Municipality) -> Level:
     """What a person may do with a municipality's programmes and their set-up: MANAGE for
     administrators and the managers of a cluster it is an open member of (one query), EDIT
     for its coordinators, READ for its viewers, else NONE."""
-    if roles.is_admin:
-        return Level.MANAGE
-    if (
-        roles.managed_cluster_ids
-        and municipality.cluster_memberships.filter(
-            cluster_id__in=roles.managed_cluster_ids, left_on__isnull=True
-        ).exists()
-    ):
+    if manages_municipality(roles, municipality):
         return Level.MANAGE
     if municipality.pk in roles.coordinator_municipality_ids:
         return Level.EDIT
