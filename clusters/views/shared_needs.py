@@ -51,12 +51,16 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     overview = shared_need_overview(cluster)
-    accept_forms: dict[str, Any] = {}
-    for proposal in overview.proposals + overview.dismissed:
-        accept_forms[proposal.key] = _accept_form(proposal)
+    # A refused accept comes back bound, with what the manager wrote and why it was refused.
     bound_key = bound_accept.data.get("key") if bound_accept is not None else None
-    if bound_key in accept_forms:
-        accept_forms[bound_key] = bound_accept
+    accept_forms: dict[str, Any] = {
+        p.key: bound_accept if p.key == bound_key else _accept_form(p) for p in overview.proposals
+    }
+    if bound_accept is not None and bound_key not in accept_forms:
+        # The proposal is gone (accepted, set aside or no longer true): its form is not shown,
+        # so say why here rather than lose the message.
+        for error in bound_accept.non_field_errors():
+            messages.error(request, error)
     rules_form = rules_form or ProposalRulesForm(
         initial={
             "below": cluster.shared_need_below,
@@ -70,7 +74,7 @@ def _render(
             "cluster": cluster,
             "overview": overview,
             "proposals": [(p, accept_forms[p.key]) for p in overview.proposals],
-            "dismissed": [(p, accept_forms[p.key]) for p in overview.dismissed],
+            "dismissed": overview.dismissed,
             "rules_form": rules_form,
             "bound_key": bound_key,
         },

@@ -1,4 +1,5 @@
-"""Issue 4's journey in real Chromium: from a self-assessment round to a tailored programme."""
+"""Issue 4's journeys in real Chromium: from a self-assessment round to a tailored programme,
+and from a cluster's proposal to a shared need with a joint workshop."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from clusters.models import Meeting
 from municipalities.assessments.default_framework import load_default_framework
 from municipalities.assessments.models import (
     AssessmentRound,
@@ -20,6 +22,7 @@ from programs.library import load_module_library
 from programs.models import Program
 from programs.tailoring.defaults import seed_default_rules
 from programs.workdays import is_working_day
+from tests.assessments.helpers import closed_round
 
 pytestmark = pytest.mark.browser
 
@@ -122,3 +125,38 @@ def test_a_round_from_opening_to_a_tailored_programme(
     assert due and all(is_working_day(day, "SE") for day in due)
     expect(manager_page.get_by_role("heading", level=1)).to_contain_text("Ale – tailored 2027")
     manager_page.context.close()
+
+
+def test_a_manager_accepts_a_shared_need_and_plans_a_joint_workshop(
+    page: Page, live_server, login, world
+):
+    load_default_framework(Framework, Dimension, Question, LevelDescription)
+    # Both members of cluster A score low in quadruple-helix collaboration (K = 2).
+    closed_round(world, world.ale, {"helix": 2})
+    closed_round(world, world.alingsas, {"helix": 1})
+
+    login(page, live_server, world.manager)
+    page.goto(f"/clusters/{world.cluster_a.pk}/")
+    page.get_by_role("link", name="Proposals and joint activities").click()
+    proposal = page.locator(".proposal", has_text="Quadruple-helix collaboration")
+    expect(proposal).to_contain_text("Alingsås 1.0")
+    proposal.get_by_text("Accept as a shared need").click()  # opens the form
+    proposal.get_by_label("Title").fill("Partners from all four helices")
+    proposal.get_by_role("button", name="Accept").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "“Partners from all four helices” is now a shared need"
+    )
+    need = world.cluster_a.needs.get(proposal_key="dimension:helix")
+
+    page.locator(f"#need-{need.pk}").get_by_role("link", name="Plan a joint activity").click()
+    expect(page.get_by_label("Shared need")).to_have_value(str(need.pk))
+    page.get_by_label("Type").select_option(label="Workshop")
+    page.get_by_label("Title").fill("Helix workshop")
+    page.get_by_label("Starts at").fill("2027-03-02T09:00")
+    page.get_by_label("Ends at").fill("2027-03-02T12:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("Partners from all four helices")
+    assert Meeting.objects.get(title="Helix workshop").need == need
+
+    page.goto(f"/clusters/{world.cluster_a.pk}/shared-needs/")
+    expect(page.locator(f"#need-{need.pk}")).to_contain_text("Helix workshop")

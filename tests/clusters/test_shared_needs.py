@@ -309,3 +309,13 @@ def test_the_manager_may_set_the_goals_when_accepting(cluster, world, as_persona
         {"key": "dimension:helix", "title": "Partners", "priority": "high", "sdg_goals": ["17"]},
     )
     assert Need.objects.get(proposal_key="dimension:helix").sdg_goals == [17]
+
+
+def test_accepting_a_proposal_that_is_gone_says_why_on_the_page(cluster, as_persona):
+    response = as_persona("manager").post(
+        _url("shared_need_accept", cluster),
+        {"key": "dimension:culture", "title": "Culture", "priority": "high"},
+    )
+    assert response.status_code == 200
+    assert "This proposal no longer applies" in response.content.decode()
+    assert not cluster.needs.exists()
