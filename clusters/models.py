@@ -83,6 +83,12 @@ class MembershipStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
+class ClusterMembershipQuerySet(models.QuerySet["ClusterMembership"]):
+    def current(self) -> ClusterMembershipQuerySet:
+        """Memberships not yet ended: the cluster's open members."""
+        return self.filter(left_on__isnull=True)
+
+
 class ClusterMembership(models.Model):
     """A municipality's membership of a cluster. Leaving ends it with a date; never deleted."""
 
@@ -101,6 +107,7 @@ class ClusterMembership(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     history = HistoricalRecords()
+    objects = ClusterMembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality__name", "-joined_on"]
@@ -133,6 +140,12 @@ class ClusterMembership(models.Model):
         return self.left_on is None
 
 
+class ClusterPartnerQuerySet(models.QuerySet["ClusterPartner"]):
+    def current(self) -> ClusterPartnerQuerySet:
+        """Partnerships not yet ended."""
+        return self.filter(left_on__isnull=True)
+
+
 class ClusterPartner(models.Model):
     """A partner organisation taking part in a cluster, with what it contributes."""
 
@@ -145,6 +158,7 @@ class ClusterPartner(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ClusterPartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "-joined_on"]
@@ -174,6 +188,17 @@ class RosterRole(models.TextChoices):
     MUNICIPAL_CONTACT = "municipal_contact", _("Municipal contact")
     PARTNER_CONTACT = "partner_contact", _("Partner contact")
     EXPERT = "expert", _("Expert")
+
+
+class RosterEntryQuerySet(models.QuerySet["RosterEntry"]):
+    def current(self) -> RosterEntryQuerySet:
+        """Roster entries not yet ended."""
+        return self.filter(ended_on__isnull=True)
+
+    def programme_managers(self) -> RosterEntryQuerySet:
+        """Who manages a cluster: its open programme-manager entries of active accounts. The
+        one definition (permissions, reminders and reports all ask it)."""
+        return self.current().filter(role=RosterRole.PROGRAMME_MANAGER, user__is_active=True)
 
 
 class RosterEntry(models.Model):
@@ -208,6 +233,7 @@ class RosterEntry(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = RosterEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "user__full_name"]

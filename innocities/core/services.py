@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import models
 
+M = TypeVar("M", bound=models.Model)
 
-def validated_save(obj: models.Model, *, actor: object | None) -> models.Model:
+
+def validated_save(obj: M, *, actor: object | None) -> M:
     """Validate ``obj`` against every field and constraint, then save it.
 
     ``actor`` becomes the history entry's author (simple-history), so a change made from a
