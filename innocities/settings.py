@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "innocities.notifications",
     "innocities.reports",
     "innocities.feeds",
+    "innocities.demo",
     "municipalities",
     "municipalities.assessments",
     "clusters",

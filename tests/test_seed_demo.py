@@ -17,7 +17,7 @@ from django.utils import timezone
 from clusters.models import Attendance, Cluster, Meeting, Need, Reply, RosterRole
 from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
-from innocities.core.demo import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, SMALL_AND_MEDIUM_GROUPS
+from innocities.demo.partnership import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, SMALL_AND_MEDIUM_GROUPS
 from innocities.core.permissions import Level, load_roles, program_level
 from municipalities.assessments.models import RespondentRole, RespondentStatus
 from municipalities.assessments.selectors import latest_closed_round, round_scores
@@ -144,7 +144,7 @@ def test_second_run_creates_nothing_and_changes_nothing(seeded):
 def test_refuses_with_debug_off_unless_forced(seeded, monkeypatch):
     called = []
     monkeypatch.setattr(
-        "innocities.core.management.commands.seed_demo.seed_demo", lambda **kw: called.append(1)
+        "innocities.demo.management.commands.seed_demo.seed_demo", lambda **kw: called.append(1)
     )
     with pytest.raises(CommandError, match="DEBUG is off"):
         seed()

@@ -1,4 +1,4 @@
-"""The demo's self-assessments, shared needs and tailored programme (see ``demo.py``).
+"""The demo's self-assessments, shared needs and tailored programme (see ``partnership.py``).
 
 Every open member of both clusters has a closed round answered by three or four of its people
 (political, management, staff); Vårgårda has two, so the change shows. The scores are chosen so
@@ -38,7 +38,7 @@ from programs.tailoring.selectors import recommend
 from programs.tailoring.services import ModuleChoice, program_create_tailored
 
 if TYPE_CHECKING:
-    from innocities.core.demo import _Seeder
+    from innocities.demo.partnership import Seeder
 
 POLITICAL, MANAGEMENT, STAFF = (
     RespondentRole.POLITICAL,
@@ -46,28 +46,6 @@ POLITICAL, MANAGEMENT, STAFF = (
     RespondentRole.STAFF,
 )
 
-# (e-mail, full name, kommunkod): people who answer the self-assessment; viewers of their
-# municipality, without a demo login.
-RESPONDENT_PEOPLE = (
-    ("bo.carlsson@demo.innocities.se", "Bo Carlsson", "1442"),
-    ("lisa.strand@demo.innocities.se", "Lisa Strand", "1442"),
-    ("goran.axelsson@demo.innocities.se", "Göran Axelsson", "1466"),
-    ("karl.persson@demo.innocities.se", "Karl Persson", "1466"),
-    ("eva.lundberg@demo.innocities.se", "Eva Lundberg", "1445"),
-    ("ulf.nystrom@demo.innocities.se", "Ulf Nyström", "1445"),
-    ("birgitta.holmgren@demo.innocities.se", "Birgitta Holmgren", "1463"),
-    ("jonas.ekstrom@demo.innocities.se", "Jonas Ekström", "1463"),
-    ("malin.sjoberg@demo.innocities.se", "Malin Sjöberg", "1465"),
-    ("henrik.bjork@demo.innocities.se", "Henrik Björk", "1465"),
-    ("per.hagg@demo.innocities.se", "Per Hägg", "2085"),
-    ("camilla.nord@demo.innocities.se", "Camilla Nord", "2085"),
-    ("tomas.eriksson@demo.innocities.se", "Tomas Eriksson", "2061"),
-    ("linnea.aberg@demo.innocities.se", "Linnea Åberg", "2061"),
-    ("gunnar.falk@demo.innocities.se", "Gunnar Falk", "2082"),
-    ("helena.rask@demo.innocities.se", "Helena Rask", "2082"),
-    ("ann-marie.wik@demo.innocities.se", "Ann-Marie Wik", "2083"),
-    ("stefan.moberg@demo.innocities.se", "Stefan Moberg", "2083"),
-)
 
 # Who answers, per municipality, in this order; the levels below follow it.
 PANELS = {
@@ -240,7 +218,7 @@ TAILORED_CODE = "2083"
 TAILORED_TITLE = "Hedemora – tailored after the self-assessment"
 
 
-def seed_assessments(seeder: _Seeder) -> None:
+def seed_assessments(seeder: Seeder) -> None:
     questions = list(
         Question.objects.filter(dimension__framework__is_active=True).select_related("dimension")
     )
@@ -250,7 +228,7 @@ def seed_assessments(seeder: _Seeder) -> None:
         _round(seeder, spec, questions)
 
 
-def _round(seeder: _Seeder, spec: RoundSpec, questions: list[Question]) -> None:
+def _round(seeder: Seeder, spec: RoundSpec, questions: list[Question]) -> None:
     municipality = seeder.municipalities[spec.code]
     if AssessmentRound.objects.filter(municipality=municipality, title=spec.title).exists():
         return
@@ -282,7 +260,7 @@ def _round(seeder: _Seeder, spec: RoundSpec, questions: list[Question]) -> None:
     seeder.created["assessment rounds"] += 1
 
 
-def seed_shared_needs(seeder: _Seeder) -> dict[str, Need]:
+def seed_shared_needs(seeder: Seeder) -> dict[str, Need]:
     """Accept the demo's shared needs from their proposals; returns them by title."""
     needs: dict[str, Need] = {}
     for spec in SHARED_NEEDS:
@@ -305,7 +283,7 @@ def seed_shared_needs(seeder: _Seeder) -> dict[str, Need]:
     return needs
 
 
-def seed_sharing(seeder: _Seeder) -> None:
+def seed_sharing(seeder: Seeder) -> None:
     for code in SHARING:
         municipality = seeder.municipalities[code]
         if municipality.share_benchmarks:
@@ -316,13 +294,13 @@ def seed_sharing(seeder: _Seeder) -> None:
             seeder.created["municipalities sharing benchmarks"] += 1
 
 
-def seed_rules(seeder: _Seeder) -> None:
+def seed_rules(seeder: Seeder) -> None:
     created = seed_default_rules().created
     if created:
         seeder.created["recommendation rules"] += len(created)
 
 
-def seed_tailored_programme(seeder: _Seeder, *, cluster_name: str, starts_on: dt.date) -> None:
+def seed_tailored_programme(seeder: Seeder, *, cluster_name: str, starts_on: dt.date) -> None:
     """Hedemora's draft: the modules its round and needs recommend, with their reasons (in
     Swedish, the portal's default language, as a manager's tailoring page would give them)."""
     municipality = seeder.municipalities[TAILORED_CODE]

@@ -1,4 +1,4 @@
-"""The demo partnership behind ``manage.py seed_demo``.
+"""The demo partnership behind ``manage.py seed_demo`` (run in order by ``seed.py``).
 
 Two clusters of real small and medium-sized Swedish municipalities (SKR groups B4–C9), partners
 from all four helices, people on the rosters, programmes at different stages, meetings past and
@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
 from clusters.models import (
@@ -48,7 +47,6 @@ from clusters.services import (
     roster_end_person,
 )
 from innocities.accounts.models import User
-from innocities.core import demo_tailoring
 from innocities.core.services import validated_save
 from municipalities.models import (
     Country,
@@ -116,6 +114,29 @@ class Person:
     is_admin: bool = False
 
 
+# (e-mail, full name, kommunkod): people who answer the self-assessment; viewers of their
+# municipality, without a demo login.
+RESPONDENT_PEOPLE = (
+    ("bo.carlsson@demo.innocities.se", "Bo Carlsson", "1442"),
+    ("lisa.strand@demo.innocities.se", "Lisa Strand", "1442"),
+    ("goran.axelsson@demo.innocities.se", "Göran Axelsson", "1466"),
+    ("karl.persson@demo.innocities.se", "Karl Persson", "1466"),
+    ("eva.lundberg@demo.innocities.se", "Eva Lundberg", "1445"),
+    ("ulf.nystrom@demo.innocities.se", "Ulf Nyström", "1445"),
+    ("birgitta.holmgren@demo.innocities.se", "Birgitta Holmgren", "1463"),
+    ("jonas.ekstrom@demo.innocities.se", "Jonas Ekström", "1463"),
+    ("malin.sjoberg@demo.innocities.se", "Malin Sjöberg", "1465"),
+    ("henrik.bjork@demo.innocities.se", "Henrik Björk", "1465"),
+    ("per.hagg@demo.innocities.se", "Per Hägg", "2085"),
+    ("camilla.nord@demo.innocities.se", "Camilla Nord", "2085"),
+    ("tomas.eriksson@demo.innocities.se", "Tomas Eriksson", "2061"),
+    ("linnea.aberg@demo.innocities.se", "Linnea Åberg", "2061"),
+    ("gunnar.falk@demo.innocities.se", "Gunnar Falk", "2082"),
+    ("helena.rask@demo.innocities.se", "Helena Rask", "2082"),
+    ("ann-marie.wik@demo.innocities.se", "Ann-Marie Wik", "2083"),
+    ("stefan.moberg@demo.innocities.se", "Stefan Moberg", "2083"),
+)
+
 PEOPLE = (
     Person("admin@demo.innocities.se", "Karin Lindqvist", "administrator", is_admin=True),
     Person("manager@demo.innocities.se", "Johan Bergström", "programme manager, cluster A"),
@@ -137,7 +158,7 @@ PEOPLE = (
     Person("annika.pers@demo.innocities.se", "Annika Pers"),
     Person("kristina.olsson@demo.innocities.se", "Kristina Olsson"),
     Person("mikael.forsberg@demo.innocities.se", "Mikael Forsberg"),
-    *(Person(email, name) for email, name, _code in demo_tailoring.RESPONDENT_PEOPLE),
+    *(Person(email, name) for email, name, _code in RESPONDENT_PEOPLE),
 )
 
 # (e-mail, kommunkod, role): who coordinates and who follows each municipality's programme.
@@ -152,10 +173,7 @@ MUNICIPAL_ROLES = (
     ("oskar.lindgren@demo.innocities.se", "2061", MunicipalityRole.COORDINATOR),
     ("sofia.hedlund@demo.innocities.se", "2082", MunicipalityRole.COORDINATOR),
     ("nils.granath@demo.innocities.se", "2083", MunicipalityRole.COORDINATOR),
-    *(
-        (email, code, MunicipalityRole.VIEWER)
-        for email, _name, code in demo_tailoring.RESPONDENT_PEOPLE
-    ),
+    *((email, code, MunicipalityRole.VIEWER) for email, _name, code in RESPONDENT_PEOPLE),
 )
 
 
@@ -792,21 +810,7 @@ INDICATORS = (
 )
 
 
-@dataclass
-class DemoResult:
-    created: Counter[str]
-    logins: list[Person]
-
-
-def seed_demo(*, stdout: TextIO | None = None) -> DemoResult:
-    """Build the demo partnership (or leave it as it is); returns what was created."""
-    with transaction.atomic():
-        seeder = _Seeder(today=timezone.localdate(), stdout=stdout)
-        seeder.run()
-    return DemoResult(created=seeder.created, logins=[p for p in PEOPLE if p.login])
-
-
-def _month_start(today: dt.date, months: int) -> dt.date:
+def month_start(today: dt.date, months: int) -> dt.date:
     index = today.year * 12 + today.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -817,7 +821,7 @@ def _weekday(day: dt.date) -> dt.date:
     return day
 
 
-class _Seeder:
+class Seeder:
     def __init__(self, *, today: dt.date, stdout: TextIO | None) -> None:
         self.today = today
         self.stdout = stdout
@@ -828,24 +832,25 @@ class _Seeder:
         self.partners: dict[tuple[str, str], Organisation] = {}  # (cluster, key)
         self.admin: User | None = None
 
-    def run(self) -> None:
+    # The steps, in the order ``innocities.demo.seed`` runs them between the tailoring ones.
+
+    def reference_data_and_people(self) -> None:
         self._municipalities()
         self._people()
         self.admin = self.users["admin@demo.innocities.se"]
         load_module_library(actor=self.admin, stdout=self.stdout)
-        demo_tailoring.seed_rules(self)
+
+    def rosters_and_needs(self) -> dict[str, Need]:
         self._municipal_roles()
         for spec in CLUSTERS:
             self._cluster(spec)
-        needs = {spec.title: self._need(spec) for spec in NEEDS}
-        demo_tailoring.seed_assessments(self)
-        demo_tailoring.seed_sharing(self)
-        needs |= demo_tailoring.seed_shared_needs(self)
+        return {spec.title: self._need(spec) for spec in NEEDS}
+
+    def programmes(self) -> None:
         for spec in PROGRAMS:
             self._program(spec)
-        demo_tailoring.seed_tailored_programme(
-            self, cluster_name="Dalarna innovation", starts_on=_month_start(self.today, 2)
-        )
+
+    def meetings_and_indicators(self, needs: dict[str, Need]) -> None:
         for spec in MEETINGS:
             self._meeting(spec, needs)
         for spec in INDICATORS:
@@ -928,7 +933,7 @@ class _Seeder:
                 theme=spec.theme,
                 description=spec.description,
                 status=ClusterStatus.ACTIVE,
-                starts_on=_month_start(self._days_ago(spec.started_days_ago), 0),
+                starts_on=month_start(self._days_ago(spec.started_days_ago), 0),
             )
             validated_save(cluster, actor=self.admin)
             self.created["clusters"] += 1
@@ -1105,7 +1110,7 @@ class _Seeder:
             need=needs.get(spec.need),
         )
         invitees = sorted(
-            {entry.user for entry in cluster.roster.filter(ended_on__isnull=True)},
+            {entry.user for entry in cluster.roster.current()},
             key=lambda user: user.email,
         )
         meeting_save(meeting=meeting, invitees=invitees, actor=manager)
@@ -1142,7 +1147,7 @@ class _Seeder:
         program = program_create_from_template(
             municipality=municipality,
             template=ProgramTemplate.objects.get(name=spec.template),
-            starts_on=_month_start(self.today, spec.months_from_now),
+            starts_on=month_start(self.today, spec.months_from_now),
             actor=manager,
             cluster=cluster,
             title=spec.title,

@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from innocities.core.demo import DEMO_PASSWORD, DemoDataError, seed_demo
+from innocities.demo.partnership import DEMO_PASSWORD, DemoDataError
+from innocities.demo.seed import seed_demo
 from municipalities.reference import ReferenceDataError
 from programs.library import LibraryError
 

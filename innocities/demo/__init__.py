@@ -1,0 +1,1 @@
+"""The demo partnership behind ``manage.py seed_demo`` (see ``partnership.py``)."""
