@@ -1,4 +1,6 @@
-"""Writes for progress reports: queue, build (figures, PDF, CSV) and send.
+"""Writes for progress reports: the monthly scan, building (figures, PDF, CSV) and sending,
+as the worker runs them (``tasks.py``). A report asked for from a page is queued by
+``on_demand.py``.
 
 A report moves queued → building → ready → sending → sent (or failed). Each step is claimed
 with a compare-and-swap ``UPDATE … WHERE status = …``: of two workers (or a retry and the
@@ -21,10 +23,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from clusters.models import Cluster, ClusterStatus, RosterEntry, RosterRole
+from clusters.models import Cluster, ClusterStatus, RosterEntry
 from innocities.accounts.models import User
 from innocities.core.mail import build_email
-from innocities.core.queue import enqueue_on_commit
 from innocities.reports.models import ProgressReport, ReportKind, ReportStatus
 from innocities.reports.selectors import cluster_figures, program_figures
 from municipalities.models import MunicipalityMembership, MunicipalityRole
@@ -99,51 +100,6 @@ def report_scan(*, today: dt.date | None = None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def report_request(
-    *,
-    actor: User,
-    program: Program | None = None,
-    cluster: Cluster | None = None,
-    today: dt.date | None = None,
-) -> ProgressReport:
-    """Queue an on-demand report for the current month to date and enqueue its build.
-
-    A report of the same scope still waiting (queued or building) is returned instead of a
-    second one, so a double click queues one report.
-    """
-    if (program is None) == (cluster is None):
-        raise ValueError("a report covers a programme or a cluster")
-    from innocities.reports.tasks import build_and_send_report
-
-    today = today or timezone.localdate()
-    start, end = month_to_date(today)
-    scope = Q(program=program) if program is not None else Q(cluster=cluster)
-    with transaction.atomic():
-        pending = (
-            ProgressReport.objects.select_for_update()
-            .filter(
-                scope,
-                kind=ReportKind.ON_DEMAND,
-                status__in=(ReportStatus.QUEUED, ReportStatus.BUILDING),
-            )
-            .first()
-        )
-        if pending is not None:
-            return pending
-        report = ProgressReport(
-            program=program,
-            cluster=cluster,
-            kind=ReportKind.ON_DEMAND,
-            period_start=start,
-            period_end=end,
-            requested_by=actor,
-        )
-        report.full_clean()
-        report.save()
-        enqueue_on_commit(build_and_send_report, report.pk)
-    return report
 
 
 # --- building -----------------------------------------------------------------------------
@@ -258,9 +214,9 @@ def report_recipients(report: ProgressReport) -> list[User]:
         cluster_id = report.cluster_id
     if cluster_id is not None:
         scope |= Q(
-            pk__in=RosterEntry.objects.filter(
-                cluster_id=cluster_id, role=RosterRole.PROGRAMME_MANAGER, ended_on__isnull=True
-            ).values("user_id")
+            pk__in=RosterEntry.objects.programme_managers()
+            .filter(cluster_id=cluster_id)
+            .values("user_id")
         )
     return list(User.objects.filter(scope, is_active=True).distinct().order_by("email"))
 

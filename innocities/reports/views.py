@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from innocities.core.permissions import Level, get_cluster_for_user, get_program_for_user
 from innocities.reports.models import ProgressReport
 from innocities.reports.selectors import reports_for
-from innocities.reports.services import report_request
+from innocities.reports.on_demand import report_request
 
 LIST_LIMIT = 60
 

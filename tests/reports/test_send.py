@@ -177,7 +177,7 @@ def test_on_demand_report_is_built_but_not_mailed(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
     from innocities.reports import tasks
-    from innocities.reports.services import report_request
+    from innocities.reports.on_demand import report_request
 
     queued: list[int] = []
     monkeypatch.setattr(tasks.build_and_send_report, "delay", queued.append)
