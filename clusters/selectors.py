@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +104,18 @@ def open_partner_organisations(cluster: Cluster) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         cluster_partnerships__cluster=cluster, cluster_partnerships__left_on__isnull=True
     ).order_by("name")
+
+
+def cluster_managers(cluster_ids: Iterable[int | None]) -> dict[int, set[int]]:
+    """Cluster id → the user ids of its programme managers (active accounts); one query."""
+    result: dict[int, set[int]] = defaultdict(set)
+    for cluster_id, user_id in (
+        RosterEntry.objects.programme_managers()
+        .filter(cluster_id__in={c for c in cluster_ids if c})
+        .values_list("cluster_id", "user_id")
+    ):
+        result[cluster_id].add(user_id)
+    return result
 
 
 # --- progress overview --------------------------------------------------------------------

@@ -9,6 +9,7 @@ those who may see its programmes, and programmes only as ``visible_programs`` gi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
@@ -197,3 +198,13 @@ def search_municipalities(queryset: QuerySet[Municipality], text: str) -> QueryS
     if not text:
         return queryset
     return queryset.filter(Q(name__icontains=text) | Q(code__startswith=text))
+
+
+def user_countries(user_ids: Iterable[int]) -> dict[int, str]:
+    """The country of each person's municipality (for the holidays of their digests); people
+    with no municipality are left out. One query."""
+    return dict(
+        MunicipalityMembership.objects.filter(user_id__in=set(user_ids))
+        .order_by("user_id", "-id")
+        .values_list("user_id", "municipality__country")
+    )

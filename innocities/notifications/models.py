@@ -114,7 +114,7 @@ class NotificationPreference(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    FIELD_FOR_CATEGORY = {
+    FIELD_FOR_CATEGORY: dict[str, str] = {
         Category.TASK: "tasks",
         Category.MILESTONE: "milestones",
         Category.MEETING: "meetings",

@@ -15,8 +15,8 @@ from innocities.notifications.models import (
     NotificationPreference,
     NotificationStatus,
 )
-from innocities.notifications.services.scan import user_countries
 from innocities.notifications.timing import send_after
+from municipalities.selectors import user_countries
 
 UNSUBSCRIBE_SALT = "innocities.notifications.unsubscribe"
 ALL_CATEGORIES = "all"

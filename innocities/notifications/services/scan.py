@@ -1,29 +1,24 @@
-"""The scan: put every reminder due today in the outbox, once; retire stale rows."""
+"""The scan: put every reminder due today in the outbox, once; retire stale rows.
+
+The outbox knows rules, recipients and rows. What is due, and for whom, each app says of its
+own things (``programs.reminders``, ``clusters.reminders``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
-from clusters.models import (
-    Meeting,
-    MeetingParticipant,
-    MeetingStatus,
-    Reply,
-    RosterEntry,
-    RosterRole,
-)
+from clusters.reminders import meeting_reminders, meetings_now
 from innocities.accounts.models import User
+from innocities.core.reminders import Due
 from innocities.notifications.models import (
     Category,
     Notification,
@@ -32,24 +27,27 @@ from innocities.notifications.models import (
     ReminderRule,
 )
 from innocities.notifications.timing import STOCKHOLM, local_today, send_after
-from municipalities.models import MunicipalityMembership
-from programs.models import OPEN_STATUSES, Milestone, Program, ProgramStatus, ProgressUpdate, Task
+from municipalities.selectors import user_countries
+from programs.reminders import (
+    ItemKind,
+    item_reminders,
+    items_due_on,
+    latest_progress_updates,
+    progress_update_reminders,
+)
+
+ITEM_KINDS: dict[str, ItemKind] = {Category.TASK: "task", Category.MILESTONE: "milestone"}
 
 # --- the scan -------------------------------------------------------------------------------
 
 
 @dataclass
 class _Firing:
-    """One reminder to create: an item, the firing it is for, and who gets it."""
+    """One reminder to create: an item as its app describes it, the rule and the occurrence."""
 
     rule: ReminderRule
-    model: type
-    object_id: int
+    due: Due
     occurrence: str
-    recipient_ids: set[int]
-    program_id: int | None
-    context: dict[str, Any]
-    url: str
 
 
 @dataclass
@@ -59,31 +57,8 @@ class ScanResult:
     cancelled: int = 0
 
 
-def _coordinators(program_ids: Iterable[int]) -> dict[int, set[int]]:
-    through = Program.coordinators.through
-    result: dict[int, set[int]] = defaultdict(set)
-    for program_id, user_id in through.objects.filter(
-        program_id__in=set(program_ids), user__is_active=True
-    ).values_list("program_id", "user_id"):
-        result[program_id].add(user_id)
-    return result
-
-
-def _managers(cluster_ids: Iterable[int]) -> dict[int, set[int]]:
-    result: dict[int, set[int]] = defaultdict(set)
-    for cluster_id, user_id in RosterEntry.objects.filter(
-        cluster_id__in={c for c in cluster_ids if c},
-        role=RosterRole.PROGRAMME_MANAGER,
-        ended_on__isnull=True,
-        user__is_active=True,
-    ).values_list("cluster_id", "user_id"):
-        result[cluster_id].add(user_id)
-    return result
-
-
 def _item_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
     """Tasks or milestones whose due date plus the rule's offset (and repeats) is today."""
-    model = Task if rule.category == Category.TASK else Milestone
     first = today - dt.timedelta(days=rule.offset_days)
     if rule.repeat_every_days:
         repeats = {
@@ -92,52 +67,12 @@ def _item_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
         }
     else:
         repeats = {first: 0}
-    items = list(
-        model.objects.filter(
-            due_on__in=list(repeats),
-            status__in=OPEN_STATUSES,
-            program__status=ProgramStatus.ACTIVE,
-        ).values(
-            "id",
-            "title",
-            "due_on",
-            "owner_id",
-            "owner__is_active",
-            "program_id",
-            "program__title",
-            "program__cluster_id",
-        )
-    )
-    if not items:
-        return []
-    coordinators = _coordinators(i["program_id"] for i in items)
-    managers = _managers(i["program__cluster_id"] for i in items) if rule.escalate else {}
+    kind = ITEM_KINDS[rule.category]
     firings = []
-    for item in items:
-        if rule.escalate:
-            recipients = set(managers.get(item["program__cluster_id"], ()))
-        elif item["owner_id"] and item["owner__is_active"]:
-            recipients = {item["owner_id"]}
-        else:
-            recipients = set(coordinators.get(item["program_id"], ()))
-        repeat = repeats[item["due_on"]]
-        occurrence = item["due_on"].isoformat() + (f"#{repeat:02d}" if repeat else "")
-        firings.append(
-            _Firing(
-                rule=rule,
-                model=model,
-                object_id=item["id"],
-                occurrence=occurrence,
-                recipient_ids=recipients,
-                program_id=item["program_id"],
-                context={
-                    "title": item["title"],
-                    "due": item["due_on"],
-                    "program_title": item["program__title"],
-                },
-                url=reverse("programs:detail", kwargs={"pk": item["program_id"]}),
-            )
-        )
+    for due in item_reminders(kind, repeats, to_managers=rule.escalate):
+        repeat = repeats[due.day]
+        occurrence = due.day.isoformat() + (f"#{repeat:02d}" if repeat else "")
+        firings.append(_Firing(rule=rule, due=due, occurrence=occurrence))
     return firings
 
 
@@ -149,98 +84,32 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _meeting_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
     """Scheduled meetings starting on today minus the offset, to invitees who did not decline."""
     day = today - dt.timedelta(days=rule.offset_days)
-    start, end = _day_bounds(day)
-    meetings = {
-        m["id"]: m
-        for m in Meeting.objects.filter(
-            starts_at__gte=start, starts_at__lt=end, status=MeetingStatus.SCHEDULED
-        ).values("id", "title", "starts_at", "cluster_id", "cluster__name")
-    }
-    if not meetings:
-        return []
-    invitees: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, user_id in (
-        MeetingParticipant.objects.filter(meeting_id__in=list(meetings), user__is_active=True)
-        .exclude(reply=Reply.DECLINED)
-        .values_list("meeting_id", "user_id")
-    ):
-        invitees[meeting_id].add(user_id)
     return [
-        _Firing(
-            rule=rule,
-            model=Meeting,
-            object_id=meeting_id,
-            occurrence=day.isoformat(),
-            recipient_ids=invitees.get(meeting_id, set()),
-            program_id=None,
-            context={
-                "title": meeting["title"],
-                "starts_at": meeting["starts_at"],
-                "due": day,
-                "cluster_name": meeting["cluster__name"],
-            },
-            url=reverse(
-                "clusters:meeting_detail",
-                kwargs={"pk": meeting["cluster_id"], "meeting_pk": meeting_id},
-            ),
-        )
-        for meeting_id, meeting in meetings.items()
+        _Firing(rule=rule, due=due, occurrence=day.isoformat())
+        for due in meeting_reminders(*_day_bounds(day))
     ]
 
 
 def _progress_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
     """Active programmes with no progress update this month, on the due day plus the offset."""
-    due = today - dt.timedelta(days=rule.offset_days)
-    if due.day != rule.day_of_month:
+    due_day = today - dt.timedelta(days=rule.offset_days)
+    if due_day.day != rule.day_of_month:
         return []
-    month_start, _ = _day_bounds(due.replace(day=1))
-    programs = list(
-        Program.objects.filter(status=ProgramStatus.ACTIVE, starts_on__lte=due)
-        .exclude(
-            Exists(
-                ProgressUpdate.objects.filter(program=OuterRef("pk"), created_at__gte=month_start)
-            )
-        )
-        .values("id", "title", "cluster_id")
-    )
-    if not programs:
-        return []
-    if rule.escalate:
-        managers = _managers(p["cluster_id"] for p in programs)
-        recipients = {p["id"]: set(managers.get(p["cluster_id"], ())) for p in programs}
-    else:
-        coordinators = _coordinators(p["id"] for p in programs)
-        recipients = {p["id"]: set(coordinators.get(p["id"], ())) for p in programs}
+    month_start, _ = _day_bounds(due_day.replace(day=1))
     return [
-        _Firing(
-            rule=rule,
-            model=Program,
-            object_id=p["id"],
-            occurrence=due.isoformat(),
-            recipient_ids=recipients[p["id"]],
-            program_id=p["id"],
-            context={"title": p["title"], "due": due, "program_title": p["title"]},
-            url=reverse("programs:update_create", kwargs={"pk": p["id"]}),
+        _Firing(rule=rule, due=due, occurrence=due_day.isoformat())
+        for due in progress_update_reminders(
+            due_day, month_start=month_start, to_managers=rule.escalate
         )
-        for p in programs
     ]
 
 
-FIRINGS = {
+FIRINGS: dict[str, Callable[[ReminderRule, dt.date], list[_Firing]]] = {
     Category.TASK: _item_firings,
     Category.MILESTONE: _item_firings,
     Category.MEETING: _meeting_firings,
     Category.PROGRESS_UPDATE: _progress_firings,
 }
-
-
-def user_countries(user_ids: Iterable[int]) -> dict[int, str]:
-    """The country of a person's municipality (for digest holidays); Sweden by default."""
-    return dict(
-        MunicipalityMembership.objects.filter(user_id__in=set(user_ids))
-        .order_by("user_id", "-id")
-        .values_list("user_id", "municipality__country")
-    )
 
 
 def render_subject(*, rule: ReminderRule, context: dict[str, Any], language: str) -> str:
@@ -252,7 +121,7 @@ def render_subject(*, rule: ReminderRule, context: dict[str, Any], language: str
 
 
 def _insert(firings: list[_Firing], now: dt.datetime) -> int:
-    recipient_ids = {r for f in firings for r in f.recipient_ids}
+    recipient_ids = {r for f in firings for r in f.due.recipient_ids}
     if not recipient_ids:
         return 0
     users = User.objects.filter(pk__in=recipient_ids, is_active=True).in_bulk()
@@ -260,12 +129,10 @@ def _insert(firings: list[_Firing], now: dt.datetime) -> int:
         field_name="user_id"
     )
     countries = user_countries(recipient_ids)
-    content_types = {}
     rows = []
     for firing in firings:
-        if firing.model not in content_types:
-            content_types[firing.model] = ContentType.objects.get_for_model(firing.model)
-        for user_id in sorted(firing.recipient_ids):
+        due = firing.due
+        for user_id in sorted(due.recipient_ids):
             user = users.get(user_id)
             if user is None:
                 continue
@@ -275,12 +142,12 @@ def _insert(firings: list[_Firing], now: dt.datetime) -> int:
             rows.append(
                 Notification(
                     rule=firing.rule,
-                    content_type=content_types[firing.model],
-                    object_id=firing.object_id,
+                    content_type=due.content_type,
+                    object_id=due.object_id,
                     recipient_id=user_id,
                     occurrence=firing.occurrence,
                     category=firing.rule.category,
-                    program_id=firing.program_id,
+                    program_id=due.program_id,
                     delivery=pref.delivery,
                     send_after=send_after(
                         now=now,
@@ -291,9 +158,9 @@ def _insert(firings: list[_Firing], now: dt.datetime) -> int:
                         country=countries.get(user_id, "SE"),
                     ),
                     subject=render_subject(
-                        rule=firing.rule, context=firing.context, language=user.language
+                        rule=firing.rule, context=due.context, language=user.language
                     ),
-                    url=firing.url,
+                    url=due.url,
                 )
             )
     before = Notification.objects.count()
@@ -322,81 +189,47 @@ def _retire_stale(today: dt.date) -> tuple[int, int]:
     )
     if not pending:
         return 0, 0
-    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_category: dict[str, list[Any]] = defaultdict(list)
     for row in pending:
         by_category[row["category"]].append(row)
     supersede: set[int] = set()
     cancel: set[int] = set()
 
-    for category, model in ((Category.TASK, Task), (Category.MILESTONE, Milestone)):
+    for category, kind in ITEM_KINDS.items():
         rows = by_category.get(category, [])
-        current = (
-            model.objects.filter(pk__in={r["object_id"] for r in rows}).in_bulk(field_name="pk")
-            if rows
-            else {}
-        )
-        program_status = (
-            dict(
-                Program.objects.filter(pk__in={i.program_id for i in current.values()}).values_list(
-                    "pk", "status"
-                )
-            )
-            if current
-            else {}
-        )
+        due_on = items_due_on(kind, {r["object_id"] for r in rows}) if rows else {}
         latest: dict[tuple[int, int, int], str] = {}
         for row in rows:
             if row["rule__repeat_every_days"]:
                 key = (row["rule_id"], row["object_id"], row["recipient_id"])
                 latest[key] = max(latest.get(key, ""), row["occurrence"])
         for row in rows:
-            item = current.get(row["object_id"])
+            day = due_on.get(row["object_id"])
             key = (row["rule_id"], row["object_id"], row["recipient_id"])
-            if (
-                item is None
-                or item.status not in OPEN_STATUSES
-                or program_status.get(item.program_id) != ProgramStatus.ACTIVE
-            ):
+            if day is None:
                 cancel.add(row["id"])
-            elif row["occurrence"].split("#")[0] != item.due_on.isoformat() or (
+            elif row["occurrence"].split("#")[0] != day.isoformat() or (
                 key in latest and row["occurrence"] != latest[key]
             ):
                 supersede.add(row["id"])
 
     rows = by_category.get(Category.MEETING, [])
     if rows:
-        meetings = Meeting.objects.filter(pk__in={r["object_id"] for r in rows}).in_bulk()
-        declined = set(
-            MeetingParticipant.objects.filter(
-                meeting_id__in=list(meetings), reply=Reply.DECLINED
-            ).values_list("meeting_id", "user_id")
-        )
+        meetings = meetings_now({r["object_id"] for r in rows})
         for row in rows:
             meeting = meetings.get(row["object_id"])
-            if (
-                meeting is None
-                or meeting.status == MeetingStatus.CANCELLED
-                or (row["object_id"], row["recipient_id"]) in declined
-            ):
+            if meeting is None or row["recipient_id"] in meeting.declined_ids:
                 cancel.add(row["id"])
             elif row["occurrence"] != meeting.starts_at.astimezone(STOCKHOLM).date().isoformat():
                 supersede.add(row["id"])
 
     rows = by_category.get(Category.PROGRESS_UPDATE, [])
     if rows:
-        programs = {
-            p["pk"]: p
-            for p in Program.objects.filter(pk__in={r["object_id"] for r in rows})
-            .annotate(last_update=Max("progress_updates__created_at"))
-            .values("pk", "status", "last_update")
-        }
+        awaiting = latest_progress_updates({r["object_id"] for r in rows})
         for row in rows:
-            program = programs.get(row["object_id"])
             month_start, _ = _day_bounds(dt.date.fromisoformat(row["occurrence"]).replace(day=1))
-            if (
-                program is None
-                or program["status"] != ProgramStatus.ACTIVE
-                or (program["last_update"] and program["last_update"] >= month_start)
+            if row["object_id"] not in awaiting or (
+                (last_update := awaiting[row["object_id"]]) and last_update >= month_start
             ):
                 cancel.add(row["id"])
 
