@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusters.forms import NeedAdminForm
 from clusters.models import (
     Cluster,
     ClusterMembership,
@@ -25,7 +26,6 @@ from clusters.models import (
     Need,
     RosterEntry,
 )
-from municipalities.needs_forms import NeedAdminForm
 
 
 class NoDeleteMixin:

@@ -3,7 +3,7 @@
 Two charts: a 1–5 scale for one self-assessment dimension (the cluster's mean and median as
 lines, each municipality as a dot, the person's own as a larger diamond) and horizontal bars
 for programme progress. They draw only what they are given: who may see which municipality is
-decided before (``clusters.benchmarks``).
+decided before (``programs.benchmarks``).
 
 Everything that comes from data is escaped; the numbers are also in the ``<title>`` and
 ``aria-label``, so a screen reader hears what a sighted reader sees. Coordinates are whole

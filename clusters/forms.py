@@ -32,14 +32,8 @@ from clusters.selectors import (
     open_partner_organisations,
 )
 from innocities.accounts.models import User
+from innocities.core.forms import TEXT_MAX, DateInput
 from municipalities.models import Helix, Municipality, Organisation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -56,16 +50,21 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form has
-    that field, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
+def _sdg_choices() -> list[tuple[int, str]]:
+    # A callable, so the names are translated in the language of each request.
+    return [(number, f"{number}. {name}") for number, name in SDG_GOALS.items()]
+
+
+def sdg_goals_field(help_text: str = "") -> forms.TypedMultipleChoiceField:
+    """The UN Sustainable Development Goals as checkboxes, as numbers."""
+    return forms.TypedMultipleChoiceField(
+        label=_("SDG goals"),
+        choices=_sdg_choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
 
 
 # --- municipalities, grouped so that ~650 rows stay usable -------------------------------
@@ -246,13 +245,8 @@ class AcceptProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-    sdg_goals = forms.TypedMultipleChoiceField(
-        label=_("SDG goals"),
-        choices=lambda: [(number, f"{number}. {name}") for number, name in SDG_GOALS.items()],
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("From the members' needs; add the goals the shared need concerns."),
+    sdg_goals = sdg_goals_field(
+        _("From the members' needs; add the goals the shared need concerns.")
     )
 
 
@@ -370,3 +364,52 @@ class AttendanceForm(forms.Form):
 
     def rows(self) -> list[tuple[MeetingParticipant, forms.BoundField]]:
         return [(p, self[f"participant_{p.pk}"]) for p in self.participants]
+
+
+# --- a municipality's own needs --------------------------------------------------------
+
+
+class MunicipalityNeedForm(forms.Form):
+    """A municipality's own need, with the SDG goals as checkboxes."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    theme = forms.CharField(label=_("Theme"), max_length=200, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    sdg_goals = sdg_goals_field(_("The UN Sustainable Development Goals the need concerns."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("priority"):
+            self.initial["priority"] = Priority.MEDIUM
+
+
+class NeedAdminForm(forms.ModelForm):
+    """For the Django admin: SDG goals as checkboxes instead of raw JSON.
+
+    The model's validator still checks whatever is saved.
+    """
+
+    sdg_goals = sdg_goals_field()
+
+    class Meta:
+        model = Need
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "priority",
+            "cluster",
+            "municipality",
+            "sdg_goals",
+            "dimension_code",
+            "based_on",
+        ]
+
+    def clean_sdg_goals(self) -> list[int]:
+        return sorted(self.cleaned_data["sdg_goals"])

@@ -18,21 +18,17 @@ from clusters.models import (
     ClusterMembership,
     ClusterPartner,
     Meeting,
+    MeetingStatus,
     MembershipStatus,
+    Need,
     Reply,
     RosterEntry,
     RosterRole,
 )
+from clusters.permissions import visible_clusters
 from innocities.accounts.models import User
-from innocities.core.permissions import Roles, visible_clusters
+from innocities.core.permissions import Roles
 from municipalities.models import Municipality, MunicipalityMembership, Organisation
-from programs.models import Program, ProgressStatus, ProgressUpdate
-from programs.selectors import (
-    ProgramSummary,
-    current_programs,
-    latest_updates,
-    program_summaries,
-)
 
 
 def cluster_list(roles: Roles) -> QuerySet[Cluster]:
@@ -44,6 +40,23 @@ def cluster_list(roles: Roles) -> QuerySet[Cluster]:
     return Cluster.objects.filter(pk__in=visible_clusters(roles).values("pk")).annotate(
         open_members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
     )
+
+
+def cluster_managers(cluster_ids: Iterable[int | None]) -> dict[int, set[int]]:
+    """Cluster id → the user ids of its programme managers (active accounts); one query."""
+    result: dict[int, set[int]] = defaultdict(set)
+    for cluster_id, user_id in (
+        RosterEntry.objects.programme_managers()
+        .filter(cluster_id__in={c for c in cluster_ids if c})
+        .values_list("cluster_id", "user_id")
+    ):
+        result[cluster_id].add(user_id)
+    return result
+
+
+def stands_for_an_organisation(user: User) -> bool:
+    """Whether the person is on a roster for a partner organisation (a partner contact)."""
+    return RosterEntry.objects.current().filter(user=user, organisation__isnull=False).exists()
 
 
 @dataclass(frozen=True)
@@ -84,101 +97,27 @@ def cluster_roster(cluster: Cluster) -> Roster:
 def cluster_people(cluster: Cluster) -> QuerySet[User]:
     """Who can be invited to the cluster's meetings: open roster entries and the coordinators
     and viewers of open member municipalities."""
-    rostered = RosterEntry.objects.filter(cluster=cluster, ended_on__isnull=True).values("user_id")
+    rostered = RosterEntry.objects.current().filter(cluster=cluster).values("user_id")
     members = MunicipalityMembership.objects.filter(
-        municipality__cluster_memberships__cluster=cluster,
-        municipality__cluster_memberships__left_on__isnull=True,
+        municipality_id__in=open_member_ids(cluster)
     ).values("user_id")
     return User.objects.filter(Q(pk__in=rostered) | Q(pk__in=members), is_active=True).order_by(
         "full_name", "email"
     )
 
 
+def open_member_ids(cluster: Cluster) -> QuerySet[ClusterMembership, int]:
+    """The ids of the cluster's open member municipalities, as a subquery."""
+    return cluster.memberships.current().values_list("municipality_id", flat=True)
+
+
 def open_member_municipalities(cluster: Cluster) -> QuerySet[Municipality]:
-    return Municipality.objects.filter(
-        cluster_memberships__cluster=cluster, cluster_memberships__left_on__isnull=True
-    ).order_by("name")
+    return Municipality.objects.filter(pk__in=open_member_ids(cluster)).order_by("name")
 
 
 def open_partner_organisations(cluster: Cluster) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        cluster_partnerships__cluster=cluster, cluster_partnerships__left_on__isnull=True
-    ).order_by("name")
-
-
-def cluster_managers(cluster_ids: Iterable[int | None]) -> dict[int, set[int]]:
-    """Cluster id → the user ids of its programme managers (active accounts); one query."""
-    result: dict[int, set[int]] = defaultdict(set)
-    for cluster_id, user_id in (
-        RosterEntry.objects.programme_managers()
-        .filter(cluster_id__in={c for c in cluster_ids if c})
-        .values_list("cluster_id", "user_id")
-    ):
-        result[cluster_id].add(user_id)
-    return result
-
-
-# --- progress overview --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverviewRow:
-    municipality: Municipality
-    program: Program | None
-    summary: ProgramSummary | None
-    latest_update: ProgressUpdate | None
-
-    @property
-    def status(self) -> str:
-        """The colour: what the municipality last reported, else what the data proposes."""
-        if self.latest_update is not None:
-            return self.latest_update.status
-        if self.summary is not None:
-            return self.summary.proposed_status
-        return ""
-
-    @property
-    def status_label(self) -> str:
-        return str(ProgressStatus(self.status).label) if self.status else ""
-
-    @property
-    def status_is_reported(self) -> bool:
-        return self.latest_update is not None
-
-
-def progress_overview(
-    cluster: Cluster, memberships: Iterable[ClusterMembership]
-) -> list[OverviewRow]:
-    """One row per open member municipality with its programme in this cluster.
-
-    ``memberships`` are the cluster's memberships already loaded with their municipality.
-    Four queries: programmes, two for the summaries, one for the latest updates. Of several
-    programmes in the cluster a municipality shows its current one: not cancelled, ongoing
-    before finished, then the latest start (``programs.selectors.current_programs``).
-    """
-    open_memberships = [m for m in memberships if m.left_on is None]
-    municipality_ids = [m.municipality_id for m in open_memberships]
-    latest = {
-        municipality_id: program
-        for (_cluster_id, municipality_id), program in current_programs(
-            [cluster.pk], municipality_ids
-        ).items()
-    }
-    program_ids = [p.pk for p in latest.values()]
-    summaries = program_summaries(program_ids)
-    updates = latest_updates(program_ids)
-    rows = []
-    for membership in open_memberships:
-        program = latest.get(membership.municipality_id)
-        rows.append(
-            OverviewRow(
-                municipality=membership.municipality,
-                program=program,
-                summary=summaries.get(program.pk) if program else None,
-                latest_update=updates.get(program.pk) if program else None,
-            )
-        )
-    return rows
+    partners = cluster.partners.current().values("organisation_id")
+    return Organisation.objects.filter(pk__in=partners).order_by("name")
 
 
 # --- meetings ----------------------------------------------------------------------------
@@ -229,7 +168,9 @@ def _action(record: Any, end_field: str) -> str:
     return _("ended") if ended_now else _("changed")
 
 
-def _history(model: type, cluster: Cluster, end_field: str, related: list[str], limit: int):
+def _history(
+    model: Any, cluster: Cluster, end_field: str, related: list[str], limit: int
+) -> list[Any]:
     # The previous version's end date tells an ending from any other edit without a query
     # per row; the window runs over all of the cluster's rows before the limit applies.
     return list(
@@ -296,10 +237,45 @@ def roster_history(cluster: Cluster, *, limit: int = 20) -> list[RosterChange]:
                 when=record.history_date,
                 who=record.history_user,
                 section=_("Person"),
-                subject=f"{record.user} ({role})" if record.user else role,
+                subject=f"{record.user} ({role})" if record.user else str(role),
                 action=_action(record, "ended_on"),
                 detail=dates,
             )
         )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+def managed_clusters(roles: Roles) -> QuerySet[Cluster]:
+    """The clusters a person manages (administrators: all)."""
+    if roles.is_admin:
+        return Cluster.objects.all()
+    return Cluster.objects.filter(pk__in=roles.managed_cluster_ids)
+
+
+def read_only_clusters(roles: Roles) -> QuerySet[Cluster]:
+    """The clusters a person is on the roster of without managing them."""
+    return Cluster.objects.filter(pk__in=roles.rostered_cluster_ids - roles.managed_cluster_ids)
+
+
+def coming_meetings(roles: Roles, *, limit: int = 10) -> list[Meeting]:
+    """The next scheduled meetings of the clusters a person may read; one query."""
+    return list(
+        Meeting.objects.filter(
+            cluster__in=visible_clusters(roles),
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("cluster")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def cluster_needs(cluster: Cluster) -> list[Need]:
+    """The cluster's shared needs, each with ``activity_count``: its meetings that are not
+    cancelled (a count, not the meetings, so the cluster page keeps its query budget)."""
+    return list(
+        cluster.needs.select_related("created_by").annotate(
+            activity_count=Count("meetings", filter=~Q(meetings__status=MeetingStatus.CANCELLED))
+        )
+    )

@@ -47,7 +47,7 @@ def cluster_add_municipality(
     note: str = "",
 ) -> ClusterMembership:
     """Open a membership. A municipality already an open member raises ValidationError."""
-    if cluster.memberships.filter(municipality=municipality, left_on__isnull=True).exists():
+    if cluster.memberships.current().filter(municipality=municipality).exists():
         raise ValidationError(
             {
                 "municipality": _("%(name)s is already a member of this cluster.")
@@ -83,7 +83,7 @@ def cluster_add_partner(
     contribution: str = "",
     actor: User | None,
 ) -> ClusterPartner:
-    if cluster.partners.filter(organisation=organisation, left_on__isnull=True).exists():
+    if cluster.partners.current().filter(organisation=organisation).exists():
         raise ValidationError(
             {
                 "organisation": _("%(name)s is already a partner of this cluster.")
@@ -119,7 +119,7 @@ def roster_add_person(
     municipality: Municipality | None = None,
     actor: User | None,
 ) -> RosterEntry:
-    if cluster.roster.filter(user=user, role=role, ended_on__isnull=True).exists():
+    if cluster.roster.current().filter(user=user, role=role).exists():
         raise ValidationError({"user": _("This person already has that role in the cluster.")})
     entry = RosterEntry(
         cluster=cluster,
@@ -248,15 +248,6 @@ def roster_add_or_invite_person(
     Returns (entry, invited). A new person needs a full name. The invitation is sent only
     after the whole change commits, so a refused roster entry sends no e-mail.
     """
-    known = User.objects.filter(email__iexact=email.strip()).exists()
-    if not known and not full_name.strip():
-        raise ValidationError(
-            {
-                "full_name": _(
-                    "Nobody has an account with this e-mail: give a full name to invite them."
-                )
-            }
-        )
     user, invited = user_invite(
         email=email, full_name=full_name, invited_by=actor, language=language
     )

@@ -182,7 +182,7 @@ def shared_need_overview(cluster: Cluster) -> SharedNeedOverview:
     needs with their joint activities. Nine queries."""
     municipalities = {
         m.municipality_id: m.municipality
-        for m in cluster.memberships.filter(left_on__isnull=True).select_related("municipality")
+        for m in cluster.memberships.current().select_related("municipality")
     }
     threshold = cluster.shared_need_below
     k = min_low_members(cluster, len(municipalities))

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clusters.views import benchmark, meetings, pages, roster, shared_needs
+from clusters.views import meetings, pages, roster, shared_needs
 
 app_name = "clusters"
 
+# A cluster's own page and its benchmarks are the portal's (innocities.portal.urls): they
+# show the members' programmes too.
 urlpatterns = [
     path("", pages.list_view, name="list"),
-    path("<int:pk>/", pages.detail, name="detail"),
-    path("<int:pk>/benchmark/", benchmark.benchmark, name="benchmark"),
     path("<int:pk>/members/add/", roster.member_add, name="member_add"),
     path("<int:pk>/members/<int:membership_pk>/end/", roster.member_end, name="member_end"),
     path("<int:pk>/partners/add/", roster.partner_add, name="partner_add"),

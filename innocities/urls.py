@@ -5,13 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from innocities.accounts.views import email_change_disabled
+from innocities.accounts.views import email_change_disabled, set_language
 
 admin.site.site_header = _("Innocities administration")
 admin.site.site_title = _("Innocities")
 
 urlpatterns = [
+    # The portal's cross-app pages: the dashboard, /municipalities/ and /municipalities/<pk>/,
+    # /clusters/<pk>/ and its benchmark. The apps' own pages are included below.
+    path("", include("innocities.portal.urls")),
     path("", include("innocities.core.urls")),
+    # Django's own name for the language switch (django.conf.urls.i18n).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("account/", include("innocities.accounts.urls")),
     # Shadows allauth's e-mail management page (same path and name); see the view's docstring.
     path("accounts/email/", email_change_disabled, name="account_email"),
@@ -22,7 +27,7 @@ urlpatterns = [
     path("programmes/", include("programs.urls")),
     path("indicators/", include("programs.indicators.urls")),
     path("tailoring/", include("programs.tailoring.urls")),
-    path("needs/", include("municipalities.needs_urls")),
+    path("needs/", include("clusters.needs_urls")),
     path("notifications/", include("innocities.notifications.urls")),
     path("reports/", include("innocities.reports.urls")),
     path("calendar/", include("innocities.feeds.urls")),

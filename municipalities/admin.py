@@ -2,9 +2,32 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from innocities.accounts.admin import UserAdmin
+from innocities.accounts.models import User
 from municipalities.models import County, Municipality, MunicipalityMembership, Organisation
+
+
+class MunicipalityMembershipInline(admin.TabularInline):
+    model = MunicipalityMembership
+    extra = 0
+    autocomplete_fields = ["municipality"]
+    fields = ["municipality", "role", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = _("role in a municipality")
+    verbose_name_plural = _("roles in municipalities")
+
+
+# The user admin lives in accounts, which knows nothing of municipalities: a person's roles in
+# municipalities are added to it here, where the membership model is.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithRolesAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, MunicipalityMembershipInline]
 
 
 @admin.register(County)

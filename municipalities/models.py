@@ -45,6 +45,11 @@ class County(models.Model):
         return self.name
 
 
+# Below this many contributing municipalities a cluster's benchmark mean and median are hidden
+# from everyone but its managers: with two, the mean and your own score give the other's away.
+BENCHMARK_MIN_GROUP = 3
+
+
 class Municipality(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     code = models.CharField(_("code"), max_length=4, help_text=_("Kommunkod / kommunenummer"))

@@ -1,9 +1,7 @@
-"""Reads for municipalities: the list, one municipality's page and who may manage its people.
+"""Reads for municipalities: their people, the history of their settings, and search.
 
-Municipalities are reference data that every signed-in person may read. What hangs off them is
-not: cluster names are shown only for clusters the person may read (a cluster's existence is
-not leaked), needs only to people who share a cluster with the municipality, people only to
-those who may see its programmes, and programmes only as ``visible_programs`` gives them.
+The list and a municipality's own page show its clusters and programmes too, so they are the
+portal's (``innocities.portal.selectors``).
 """
 
 from __future__ import annotations
@@ -12,111 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import Lag
 
-from clusters.models import Cluster, ClusterMembership, Need
 from innocities.accounts.models import User
-from innocities.core.permissions import (
-    Roles,
-    manages_municipality,
-    visible_clusters,
-    visible_programs,
-)
 from municipalities.models import Municipality, MunicipalityMembership
-from programs.models import Program
-
-
-def visible_cluster_ids(roles: Roles) -> list[int] | None:
-    """Ids of the clusters a person may read; ``None`` means all (administrators)."""
-    if roles.is_admin:
-        return None
-    return list(visible_clusters(roles).values_list("pk", flat=True))
-
-
-def _only_visible(memberships: QuerySet[ClusterMembership], cluster_ids: list[int] | None):
-    return memberships if cluster_ids is None else memberships.filter(cluster_id__in=cluster_ids)
-
-
-def municipality_list(*, roles: Roles) -> QuerySet[Municipality]:
-    """All municipalities with county and the open memberships of visible clusters prefetched.
-
-    Three queries for a page whatever its size (count, rows, memberships), plus one here for
-    the visible cluster ids. The prefetched memberships land on ``open_memberships``.
-    """
-    open_memberships = _only_visible(
-        ClusterMembership.objects.filter(left_on__isnull=True).select_related("cluster"),
-        visible_cluster_ids(roles),
-    ).order_by("cluster__name")
-    return Municipality.objects.select_related("county").prefetch_related(
-        Prefetch("cluster_memberships", queryset=open_memberships, to_attr="open_memberships")
-    )
-
-
-def manageable_municipalities(roles: Roles) -> QuerySet[Municipality]:
-    """Municipalities whose coordinators and viewers a person may appoint and remove.
-
-    Administrators: all. Programme managers: the open members of the clusters they manage.
-    """
-    if roles.is_admin:
-        return Municipality.objects.all()
-    if not roles.managed_cluster_ids:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(
-        cluster_memberships__cluster_id__in=roles.managed_cluster_ids,
-        cluster_memberships__left_on__isnull=True,
-    ).distinct()
-
-
-def can_manage_people(roles: Roles, municipality: Municipality) -> bool:
-    """Appoint and remove its coordinators and viewers: whoever manages the municipality."""
-    return manages_municipality(roles, municipality)
-
-
-@dataclass(frozen=True)
-class MunicipalityAccess:
-    """What one person may see of one municipality beyond its facts."""
-
-    cluster_ids: list[int] | None  # readable clusters; None = all
-    see_needs: bool
-    see_people: bool
-    manage_people: bool
-    change_settings: bool = False
-
-
-def municipality_access(roles: Roles, municipality: Municipality) -> MunicipalityAccess:
-    """Decide what a person sees of ``municipality``.
-
-    - manage people: administrators and managers of a cluster it is an open member of;
-    - change settings: those, and its own coordinators;
-    - see people: those, and its own coordinators and viewers (who see its programmes);
-    - see needs: those, and anyone who may read a cluster it is an open member of (peers
-      look for needs they share).
-    """
-    cluster_ids = visible_cluster_ids(roles)
-    manage = can_manage_people(roles, municipality)
-    people = manage or municipality.pk in roles.municipality_ids
-    needs = people or (
-        bool(cluster_ids)
-        and municipality.cluster_memberships.filter(
-            cluster_id__in=cluster_ids, left_on__isnull=True
-        ).exists()
-    )
-    return MunicipalityAccess(
-        cluster_ids=cluster_ids,
-        see_needs=needs,
-        see_people=people,
-        manage_people=manage,
-        change_settings=manage or municipality.pk in roles.coordinator_municipality_ids,
-    )
-
-
-def may_change_settings(roles: Roles, municipality: Municipality) -> bool:
-    """The municipality's settings (benchmark sharing): its coordinators, the managers of a
-    cluster it is an open member of, and administrators."""
-    return municipality.pk in roles.coordinator_municipality_ids or can_manage_people(
-        roles, municipality
-    )
 
 
 @dataclass(frozen=True)
@@ -134,7 +32,7 @@ def share_benchmarks_history(municipality: Municipality, *, limit: int = 10) -> 
     one before it; the first record counts only if it shared (off is the default).
     """
     records = (
-        Municipality.history.filter(id=municipality.pk)  # type: ignore[attr-defined]
+        Municipality.history.filter(id=municipality.pk)
         .select_related("history_user")
         .annotate(
             previous=Window(
@@ -155,42 +53,10 @@ def share_benchmarks_history(municipality: Municipality, *, limit: int = 10) -> 
     return changes[:limit]
 
 
-@dataclass(frozen=True)
-class MunicipalityPage:
-    memberships: list[ClusterMembership]
-    needs: list[Need]
-    people: list[MunicipalityMembership]
-    programs: list[Program]
-
-
-def municipality_page(
-    *, roles: Roles, municipality: Municipality, access: MunicipalityAccess
-) -> MunicipalityPage:
-    """Everything the detail page shows, each list in one query."""
-    memberships = list(
-        _only_visible(
-            municipality.cluster_memberships.select_related("cluster"), access.cluster_ids
-        ).order_by(F("left_on").desc(nulls_first=True), "-joined_on")
-    )
-    needs = list(municipality.needs.all()) if access.see_needs else []
-    people = list(municipality_people(municipality)) if access.see_people else []
-    programs = list(
-        visible_programs(roles)
-        .filter(municipality=municipality)
-        .select_related("cluster")
-        .order_by("-starts_on")
-    )
-    return MunicipalityPage(memberships=memberships, needs=needs, people=people, programs=programs)
-
-
 def municipality_people(municipality: Municipality) -> QuerySet[MunicipalityMembership]:
     return municipality.memberships.select_related("user").order_by(
         "role", "user__full_name", "user__email"
     )
-
-
-def cluster_filter_choices(roles: Roles) -> QuerySet[Cluster]:
-    return visible_clusters(roles).order_by("name")
 
 
 def search_municipalities(queryset: QuerySet[Municipality], text: str) -> QuerySet[Municipality]:

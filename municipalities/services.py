@@ -67,15 +67,6 @@ def municipality_membership_grant_by_email(
     Returns (membership, invited). Inviting needs a name; without one ValidationError says so.
     The invitation e-mail is queued only if the whole grant commits.
     """
-    exists = User.objects.filter(email__iexact=email.strip()).exists()
-    if not exists and not full_name.strip():
-        raise ValidationError(
-            {
-                "full_name": _(
-                    "Nobody has an account with this e-mail address: give a name to invite them."
-                )
-            }
-        )
     user, invited = user_invite(
         email=email, full_name=full_name, invited_by=actor, language=language
     )
@@ -90,12 +81,12 @@ def municipality_membership_revoke(
     *, membership: MunicipalityMembership, actor: User | None
 ) -> None:
     """Take the role away. The history row records who revoked it and when."""
-    membership = MunicipalityMembership.objects.select_for_update().filter(pk=membership.pk).first()
-    if membership is None:
+    locked = MunicipalityMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None:
         raise ValidationError(_("This role has already been removed."))
     if actor is not None:
-        membership._history_user = actor  # type: ignore[attr-defined]
-    membership.delete()
+        locked._history_user = actor  # type: ignore[attr-defined]
+    locked.delete()
 
 
 @transaction.atomic

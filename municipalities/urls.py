@@ -6,9 +6,9 @@ from municipalities import views
 
 app_name = "municipalities"
 
+# The list and a municipality's own page are the portal's (innocities.portal.urls).
 urlpatterns = [
-    path("", views.list_view, name="list"),
-    path("<int:pk>/", views.detail, name="detail"),
+    path("invite/", views.invite, name="invite"),
     path("<int:pk>/people/", views.members, name="members"),
     path("<int:pk>/settings/", views.municipality_settings, name="settings"),
     path(

@@ -1,123 +1,51 @@
+"""A municipality's people and settings, and inviting people to the portal.
+
+The municipality's own page and the list are the portal's (``innocities.portal``): they show
+its clusters and programmes too.
+"""
+
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from clusters.benchmarks import MIN_GROUP
-from innocities.core.permissions import roles_for
-from municipalities.filters import MunicipalityFilter
-from municipalities.forms import BenchmarkSharingForm, MembershipGrantForm
-from municipalities.models import Municipality
-from municipalities.selectors import (
-    can_manage_people,
-    may_change_settings,
-    municipality_access,
-    municipality_list,
-    municipality_page,
-    municipality_people,
-    share_benchmarks_history,
+from innocities.accounts.services import user_invite
+from innocities.core.forms import call_service, call_service_or_message, posted
+from innocities.core.permissions import Level, admin_or_manager_required, roles_for
+from municipalities.forms import BenchmarkSharingForm, InviteForm, MembershipGrantForm
+from municipalities.models import BENCHMARK_MIN_GROUP
+from municipalities.permissions import (
+    get_municipality_for_user,
+    get_reference_municipality,
+    manageable_municipalities,
 )
+from municipalities.selectors import municipality_people, share_benchmarks_history
 from municipalities.services import (
     municipality_membership_grant_by_email,
     municipality_membership_revoke,
     municipality_share_benchmarks,
 )
-from programs.selectors import program_summaries
-
-PAGE_SIZE = 50
-
-
-def _get_municipality(pk: int) -> Municipality:
-    # Reference data: every signed-in person may read every municipality's facts.
-    return get_object_or_404(Municipality.objects.select_related("county"), pk=pk)
-
-
-def _get_municipality_to_manage(request: HttpRequest, pk: int) -> Municipality:
-    """The municipality, if the person may appoint its people: 404 if none, else 403."""
-    municipality = _get_municipality(pk)
-    if not can_manage_people(roles_for(request), municipality):
-        raise PermissionDenied
-    return municipality
-
-
-def _get_municipality_for_settings(request: HttpRequest, pk: int) -> Municipality:
-    """The municipality, if the person may change its settings.
-
-    Its viewers get 403 (they belong to it but may not decide for it); anyone with no role
-    there gets 404, as for its programmes: a setting is the municipality's own business.
-    """
-    municipality = _get_municipality(pk)
-    roles = roles_for(request)
-    if may_change_settings(roles, municipality):
-        return municipality
-    if municipality.pk in roles.viewer_municipality_ids:
-        raise PermissionDenied
-    raise Http404
-
-
-@require_GET
-def list_view(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request)
-    queryset = municipality_list(roles=roles).order_by("name", "country", "code")
-    filterset = MunicipalityFilter(request.GET or None, queryset=queryset, roles=roles)
-    # An invalid filter (e.g. a cluster outside the person's scope) shows its error and no rows
-    # rather than silently ignoring the filter.
-    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "municipalities/list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
-            "query": query.urlencode(),
-        },
-    )
-
-
-@require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = _get_municipality(pk)
-    roles = roles_for(request)
-    access = municipality_access(roles, municipality)
-    content = municipality_page(roles=roles, municipality=municipality, access=access)
-    summaries = program_summaries(program.pk for program in content.programs)
-    programs = [(program, summaries.get(program.pk)) for program in content.programs]
-    return render(
-        request,
-        "municipalities/detail.html",
-        {
-            "municipality": municipality,
-            "access": access,
-            "memberships": content.memberships,
-            "needs": content.needs,
-            "people": content.people,
-            "programs": programs,
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, pk: int) -> HttpResponse:
-    """Appoint coordinators and viewers: managers of its clusters and administrators only."""
-    municipality = _get_municipality_to_manage(request, pk)
-    form = MembershipGrantForm(request.POST or None)
+    """Appoint coordinators and viewers: managers of its clusters and administrators only
+    (everyone else 403: the municipality itself is reference data)."""
+    municipality = get_reference_municipality(request, pk, level=Level.MANAGE).obj
+    form = MembershipGrantForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            membership, invited = municipality_membership_grant_by_email(
-                municipality=municipality, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        result = call_service(
+            form,
+            municipality_membership_grant_by_email,
+            municipality=municipality,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if result is not None:
+            membership, invited = result
             values = {
                 "person": membership.user,
                 "role": membership.get_role_display().lower(),
@@ -144,21 +72,19 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def member_revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    municipality = _get_municipality_to_manage(request, pk)
+    municipality = get_reference_municipality(request, pk, level=Level.MANAGE).obj
     membership = get_object_or_404(
         municipality.memberships.select_related("user"), pk=membership_pk
     )
-    try:
-        municipality_membership_revoke(membership=membership, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if call_service_or_message(
+        request, municipality_membership_revoke, membership=membership, actor=request.user
+    ):
         messages.success(
             request,
             _("%(person)s no longer has a role in %(municipality)s.")
             % {"person": membership.user, "municipality": municipality.name},
         )
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return render(
             request,
             "municipalities/_people.html",
@@ -173,28 +99,37 @@ def member_revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def municipality_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    """Benchmark sharing: on or off, with who changed it and when."""
-    municipality = _get_municipality_for_settings(request, pk)
+    """Benchmark sharing: on or off, with who changed it and when.
+
+    Its coordinators, its clusters' managers and administrators; its viewers get 403 (they
+    belong to it but may not decide for it); anyone with no role there gets 404, as for its
+    programmes: a setting is the municipality's own business.
+    """
+    municipality = get_municipality_for_user(request, pk, level=Level.EDIT).obj
     initial = {"share": "yes" if municipality.share_benchmarks else "no"}
-    # An empty POST still binds, so it shows its error instead of silently doing nothing.
-    data = request.POST if request.method == "POST" else None
-    form = BenchmarkSharingForm(data, initial=initial)
+    form = BenchmarkSharingForm(posted(request), initial=initial)
     if form.is_valid():
-        changed = municipality_share_benchmarks(
-            municipality=municipality, share=form.cleaned_data["share"], actor=request.user
+        changed = call_service(
+            form,
+            municipality_share_benchmarks,
+            municipality=municipality,
+            share=form.cleaned_data["share"],
+            actor=request.user,
         )
-        values = {"municipality": municipality.name}
-        if not changed:
-            messages.info(request, _("Nothing changed."))
-        elif municipality.share_benchmarks:
-            messages.success(
-                request, _("%(municipality)s now shares its benchmarks with its clusters.") % values
-            )
-        else:
-            messages.success(
-                request, _("%(municipality)s no longer shares its benchmarks.") % values
-            )
-        return redirect("municipalities:settings", pk=municipality.pk)
+        if changed is not None:
+            values = {"municipality": municipality.name}
+            if not changed:
+                messages.info(request, _("Nothing changed."))
+            elif municipality.share_benchmarks:
+                messages.success(
+                    request,
+                    _("%(municipality)s now shares its benchmarks with its clusters.") % values,
+                )
+            else:
+                messages.success(
+                    request, _("%(municipality)s no longer shares its benchmarks.") % values
+                )
+            return redirect("municipalities:settings", pk=municipality.pk)
     return render(
         request,
         "municipalities/settings.html",
@@ -202,6 +137,67 @@ def municipality_settings(request: HttpRequest, pk: int) -> HttpResponse:
             "municipality": municipality,
             "form": form,
             "changes": share_benchmarks_history(municipality),
-            "min_group": MIN_GROUP,
+            "min_group": BENCHMARK_MIN_GROUP,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@admin_or_manager_required
+def invite(request: HttpRequest) -> HttpResponse:
+    """Administrators and programme managers invite people by e-mail (no open sign-up).
+
+    Optionally the person gets a coordinator or viewer role at once, in a municipality the
+    inviter may appoint people in (as on the municipality's people page).
+    """
+    form = InviteForm(posted(request), municipalities=manageable_municipalities(roles_for(request)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        municipality = data.get("municipality")
+        if municipality is not None:
+            granted = call_service(
+                form,
+                municipality_membership_grant_by_email,
+                municipality=municipality,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                language=data["language"],
+                actor=request.user,
+            )
+            result = (granted[0].user, granted[1], granted[0]) if granted else None
+        else:
+            invited = call_service(
+                form,
+                user_invite,
+                email=data["email"],
+                full_name=data["full_name"],
+                language=data["language"],
+                invited_by=request.user,
+            )
+            result = (invited[0], invited[1], None) if invited else None
+        if result is not None:
+            user, created, membership = result
+            values = {"email": user.email}
+            if membership is not None:
+                values.update(
+                    role=membership.get_role_display().lower(),
+                    municipality=membership.municipality.name,
+                )
+            if created and membership is not None:
+                message = _(
+                    "An invitation was sent to %(email)s, who is now %(role)s of %(municipality)s."
+                )
+            elif created:
+                message = _("An invitation was sent to %(email)s.")
+            elif membership is not None:
+                message = _(
+                    "%(email)s already has an account and is now %(role)s of %(municipality)s."
+                )
+            else:
+                message = _("%(email)s already has an account; give them a role on the roster.")
+            (messages.success if created or membership else messages.info)(
+                request, message % values
+            )
+            return redirect("municipalities:invite")
+    return render(request, "municipalities/invite.html", {"form": form})

@@ -12,12 +12,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from innocities.accounts.models import User
+from innocities.core.forms import TEXT_MAX, DateInput
 from innocities.core.permissions import Roles
 from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
 from programs.models import (
@@ -35,32 +35,6 @@ from programs.selectors import (
     owner_candidates,
     partner_organisations,
 )
-
-TEXT_MAX = 5000  # generous for a progress report, small enough to refuse pasted documents
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form.
-
-    Errors for fields the form has go to those fields; the rest (constraints, fields the form
-    does not show) become form-wide errors, so they are never lost or turned into a 500.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
-        form.add_error(target, errors)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        # The HTML date input always speaks ISO 8601, whatever the page's language.
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -354,12 +328,7 @@ class ProgramCreateForm(forms.Form):
             self.fields["cluster"].required = False
         else:
             clusters = Cluster.objects.filter(pk__in=roles.managed_cluster_ids)
-            municipalities = Municipality.objects.filter(
-                pk__in=Municipality.objects.filter(
-                    cluster_memberships__cluster_id__in=roles.managed_cluster_ids,
-                    cluster_memberships__left_on__isnull=True,
-                ).values("pk")
-            )
+            municipalities = Municipality.objects.filter(pk__in=roles.managed_municipality_ids)
         self.fields["cluster"].queryset = clusters
         self.fields["municipality"].queryset = municipalities
         memberships = MunicipalityMembership.objects.filter(
@@ -385,9 +354,7 @@ class ProgramCreateForm(forms.Form):
         if (
             municipality
             and cluster
-            and not cluster.memberships.filter(
-                municipality=municipality, left_on__isnull=True
-            ).exists()
+            and not cluster.memberships.current().filter(municipality=municipality).exists()
         ):
             self.add_error(
                 "cluster",

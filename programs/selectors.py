@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from clusters.models import Cluster, ClusterMembership, ClusterPartner, RosterEntry, RosterRole
+from clusters.models import Cluster, ClusterMembership, ClusterPartner, RosterEntry
 from innocities.accounts.models import User
 from municipalities.models import (
     Municipality,
@@ -113,13 +113,13 @@ def program_summaries(
             blocked=row["blocked"],
             open_items=row["open_items"],
         )
-    for row in milestones:
-        entry = raw[row["program_id"]]
-        entry["items"] = entry.get("items", 0) + row["items"]
-        entry["percent_sum"] = entry.get("percent_sum", 0) + 100 * row["done"]
-        entry["overdue_milestones"] = row["overdue"]
-        entry["blocked"] = entry.get("blocked", 0) + row["blocked"]
-        entry["open_items"] = entry.get("open_items", 0) + row["open_items"]
+    for milestone_row in milestones:
+        entry = raw[milestone_row["program_id"]]
+        entry["items"] = entry.get("items", 0) + milestone_row["items"]
+        entry["percent_sum"] = entry.get("percent_sum", 0) + 100 * milestone_row["done"]
+        entry["overdue_milestones"] = milestone_row["overdue"]
+        entry["blocked"] = entry.get("blocked", 0) + milestone_row["blocked"]
+        entry["open_items"] = entry.get("open_items", 0) + milestone_row["open_items"]
     return {pk: ProgramSummary(**values) for pk, values in raw.items()}
 
 
@@ -287,7 +287,8 @@ def cluster_overviews(
     clusters = list(clusters)
     cluster_ids = [cluster.pk for cluster in clusters]
     memberships = (
-        ClusterMembership.objects.filter(cluster_id__in=cluster_ids, left_on__isnull=True)
+        ClusterMembership.objects.current()
+        .filter(cluster_id__in=cluster_ids)
         .select_related("municipality")
         .order_by("municipality__name", "pk")
     )
@@ -317,9 +318,9 @@ def partner_tasks(user: User, *, limit: int = 50) -> list[Task]:
     Two queries.
     """
     pairs = list(
-        RosterEntry.objects.filter(
-            user=user, ended_on__isnull=True, organisation__isnull=False
-        ).values_list("cluster_id", "organisation_id")
+        RosterEntry.objects.current()
+        .filter(user=user, organisation__isnull=False)
+        .values_list("cluster_id", "organisation_id")
     )
     if not pairs:
         return []
@@ -359,11 +360,9 @@ def owner_candidates(program: Program, *, include: Iterable[int] = ()) -> QueryS
     )
     if program.cluster_id is not None:
         scope |= Q(
-            pk__in=RosterEntry.objects.filter(
-                cluster_id=program.cluster_id,
-                role=RosterRole.PROGRAMME_MANAGER,
-                ended_on__isnull=True,
-            ).values("user_id")
+            pk__in=RosterEntry.objects.programme_managers()
+            .filter(cluster_id=program.cluster_id)
+            .values("user_id")
         )
     return User.objects.filter(scope, is_active=True).order_by("full_name", "email")
 
@@ -376,9 +375,9 @@ def partner_organisations(
     scope = Q(pk__in=_ids(include))
     if program.cluster_id is not None:
         scope |= Q(
-            pk__in=ClusterPartner.objects.filter(
-                cluster_id=program.cluster_id, left_on__isnull=True
-            ).values("organisation_id")
+            pk__in=ClusterPartner.objects.current()
+            .filter(cluster_id=program.cluster_id)
+            .values("organisation_id")
         )
     return Organisation.objects.filter(scope).order_by("name")
 
@@ -414,12 +413,12 @@ class Change:
 def recent_changes(program: Program, *, limit: int = 20) -> list[Change]:
     """The latest changes to the programme's tasks and milestones, newest first (two queries)."""
     history_tasks = (
-        Task.history.filter(program_id=program.pk)  # type: ignore[attr-defined]
+        Task.history.filter(program_id=program.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
     history_milestones = (
-        Milestone.history.filter(program_id=program.pk)  # type: ignore[attr-defined]
+        Milestone.history.filter(program_id=program.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
@@ -427,3 +426,66 @@ def recent_changes(program: Program, *, limit: int = 20) -> list[Change]:
     changes += [Change("milestone", record) for record in history_milestones]
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+# --- a cluster's progress overview --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    municipality: Municipality
+    program: Program | None
+    summary: ProgramSummary | None
+    latest_update: ProgressUpdate | None
+
+    @property
+    def status(self) -> str:
+        """The colour: what the municipality last reported, else what the data proposes."""
+        if self.latest_update is not None:
+            return self.latest_update.status
+        if self.summary is not None:
+            return self.summary.proposed_status
+        return ""
+
+    @property
+    def status_label(self) -> str:
+        return str(ProgressStatus(self.status).label) if self.status else ""
+
+    @property
+    def status_is_reported(self) -> bool:
+        return self.latest_update is not None
+
+
+def progress_overview(
+    cluster: Cluster, memberships: Iterable[ClusterMembership]
+) -> list[OverviewRow]:
+    """One row per open member municipality with its programme in this cluster.
+
+    ``memberships`` are the cluster's memberships already loaded with their municipality.
+    Four queries: programmes, two for the summaries, one for the latest updates. Of several
+    programmes in the cluster a municipality shows its current one: not cancelled, ongoing
+    before finished, then the latest start (``programs.selectors.current_programs``).
+    """
+    open_memberships = [m for m in memberships if m.left_on is None]
+    municipality_ids = [m.municipality_id for m in open_memberships]
+    latest = {
+        municipality_id: program
+        for (_cluster_id, municipality_id), program in current_programs(
+            [cluster.pk], municipality_ids
+        ).items()
+    }
+    program_ids = [p.pk for p in latest.values()]
+    summaries = program_summaries(program_ids)
+    updates = latest_updates(program_ids)
+    rows = []
+    for membership in open_memberships:
+        program = latest.get(membership.municipality_id)
+        rows.append(
+            OverviewRow(
+                municipality=membership.municipality,
+                program=program,
+                summary=summaries.get(program.pk) if program else None,
+                latest_update=updates.get(program.pk) if program else None,
+            )
+        )
+    return rows

@@ -37,11 +37,11 @@ def test_pages_serve_and_invitations_are_saved_while_the_broker_is_down(
     world, as_persona, broker_down, django_capture_on_commit_callbacks
 ):
     manager = as_persona("manager")
-    assert manager.get(reverse("core:dashboard")).status_code == 200
+    assert manager.get(reverse("portal:dashboard")).status_code == 200
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = manager.post(
-            reverse("accounts:invite"),
+            reverse("municipalities:invite"),
             {"email": "new.person@example.se", "full_name": "Nina Ny", "language": "sv"},
         )
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_inviting_again_resends_to_someone_who_never_came_in(
         data = {"email": "late.person@example.se", "full_name": "Lars Sen", "language": "en"}
         for _ in range(2):
             with django_capture_on_commit_callbacks(execute=True):
-                as_persona("manager").post(reverse("accounts:invite"), data)
+                as_persona("manager").post(reverse("municipalities:invite"), data)
     finally:
         celery_app.conf.task_always_eager = False
     assert [m.to for m in mailoutbox] == [["late.person@example.se"]] * 2

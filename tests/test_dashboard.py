@@ -15,7 +15,7 @@ from programs.models import ProgressStatus
 from tests import factories as f
 from tests.programs.data import grow, partner_organisation
 
-URL = reverse("core:dashboard")
+URL = reverse("portal:dashboard")
 
 
 def program_links(content: str) -> set[str]:

@@ -15,10 +15,16 @@ from django.test import override_settings
 from django.utils import timezone
 
 from clusters.models import Attendance, Cluster, Meeting, Need, Reply, RosterRole
+from clusters.permissions import load_roles
 from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
-from innocities.demo.partnership import DEMO_PASSWORD, MUNICIPALITIES, PEOPLE, SMALL_AND_MEDIUM_GROUPS
-from innocities.core.permissions import Level, load_roles, program_level
+from innocities.core.permissions import Level
+from innocities.demo.partnership import (
+    DEMO_PASSWORD,
+    MUNICIPALITIES,
+    PEOPLE,
+    SMALL_AND_MEDIUM_GROUPS,
+)
 from municipalities.assessments.models import RespondentRole, RespondentStatus
 from municipalities.assessments.selectors import latest_closed_round, round_scores
 from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
@@ -33,6 +39,7 @@ from programs.models import (
     ProgressUpdate,
     Task,
 )
+from programs.permissions import program_level
 from programs.tailoring.models import RecommendationRule
 from programs.workdays import is_working_day
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,18 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clusters import services
 from clusters.forms import AttendanceForm, MeetingForm, ReplyForm
 from clusters.models import Cluster, Meeting, MeetingParticipant, MeetingStatus
+from clusters.permissions import get_cluster_for_user, get_meeting_for_user
 from clusters.selectors import cluster_meetings
-from clusters.views.common import call_service, posted
-from innocities.core.permissions import Level, get_cluster_for_user, get_meeting_for_user
-
-
-def _can_manage(request: HttpRequest) -> bool:
-    return request.cluster_level >= Level.MANAGE  # type: ignore[attr-defined]
+from innocities.core.forms import call_service, call_service_or_message, posted
+from innocities.core.permissions import Access, Level
 
 
 @require_GET
 def meetings(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk)
+    cluster, level = get_cluster_for_user(request, pk)
     coming, past = cluster_meetings(cluster)
     return render(
         request,
@@ -35,31 +32,34 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
             "cluster": cluster,
             "coming_meetings": coming,
             "past_meetings": past,
-            "can_manage": _can_manage(request),
+            "can_manage": level >= Level.MANAGE,
         },
     )
 
 
 def _detail_context(
-    request: HttpRequest, cluster: Cluster, meeting: Meeting, reply_form: ReplyForm | None = None
+    request: HttpRequest,
+    access: Access[Cluster],
+    meeting: Meeting,
+    reply_form: ReplyForm | None = None,
 ) -> dict[str, Any]:
     participants = list(meeting.participants.select_related("user"))
     mine = next((p for p in participants if p.user_id == request.user.pk), None)
     return {
-        "cluster": cluster,
+        "cluster": access.obj,
         "meeting": meeting,
         "participants": participants,
         "my_participation": mine,
         "reply_form": reply_form or ReplyForm(),
-        "can_manage": _can_manage(request),
+        "can_manage": access.can_manage,
     }
 
 
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk)
+    access, meeting = get_meeting_for_user(request, pk, meeting_pk)
     return render(
-        request, "clusters/meeting_detail.html", _detail_context(request, cluster, meeting)
+        request, "clusters/meeting_detail.html", _detail_context(request, access, meeting)
     )
 
 
@@ -94,35 +94,33 @@ def _meeting_form_page(
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     return _meeting_form_page(request, cluster, None)
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
-    return _meeting_form_page(request, cluster, meeting)
+    access, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    return _meeting_form_page(request, access.obj, meeting)
 
 
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    access, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.info(request, _("The meeting was already cancelled."))
-    else:
-        try:
-            services.meeting_cancel(meeting=meeting, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The meeting was cancelled."))
-    return redirect("clusters:meeting_detail", pk=cluster.pk, meeting_pk=meeting.pk)
+    elif call_service_or_message(
+        request, services.meeting_cancel, meeting=meeting, actor=request.user
+    ):
+        messages.success(request, _("The meeting was cancelled."))
+    return redirect("clusters:meeting_detail", pk=access.obj.pk, meeting_pk=meeting.pk)
 
 
 @require_POST
 def meeting_reply(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """An invitee accepts or declines. With htmx only the reply box is swapped."""
-    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk)
+    access, meeting = get_meeting_for_user(request, pk, meeting_pk)
+    cluster = access.obj
     participant: MeetingParticipant | None = meeting.participants.filter(
         user_id=request.user.pk
     ).first()
@@ -160,13 +158,14 @@ def meeting_reply(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
     return render(
         request,
         "clusters/meeting_detail.html",
-        _detail_context(request, cluster, meeting, reply_form=form),
+        _detail_context(request, access, meeting, reply_form=form),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    cluster, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    access, meeting = get_meeting_for_user(request, pk, meeting_pk, level=Level.MANAGE)
+    cluster = access.obj
     form = AttendanceForm(posted(request), participants=meeting.participants.select_related("user"))
     if request.method == "POST" and form.is_valid():
         changed = call_service(

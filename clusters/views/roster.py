@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,6 +23,7 @@ from clusters.forms import (
     PersonAddForm,
 )
 from clusters.models import Cluster
+from clusters.permissions import get_cluster_for_user
 from clusters.services import (
     cluster_add_municipality,
     cluster_add_need,
@@ -33,8 +34,8 @@ from clusters.services import (
     roster_add_or_invite_person,
     roster_end_person,
 )
-from clusters.views.common import call_service, posted
-from innocities.core.permissions import Level, get_cluster_for_user
+from innocities.core.forms import call_service, posted
+from innocities.core.permissions import Level
 
 
 def _form_page(
@@ -48,12 +49,12 @@ def _form_page(
 
 
 def _back(cluster: Cluster, anchor: str) -> HttpResponse:
-    return redirect(reverse("clusters:detail", args=[cluster.pk]) + f"#{anchor}")
+    return redirect(reverse("portal:cluster_detail", args=[cluster.pk]) + f"#{anchor}")
 
 
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = MembershipAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
         membership = call_service(
@@ -71,14 +72,10 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
-    membership = (
-        cluster.memberships.select_related("municipality")
-        .filter(pk=membership_pk, left_on__isnull=True)
-        .first()
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
+    membership = get_object_or_404(
+        cluster.memberships.current().select_related("municipality"), pk=membership_pk
     )
-    if membership is None:
-        raise Http404
     form = EndForm(posted(request), starts_on=membership.joined_on, label=_("Leave date"))
     if request.method == "POST" and form.is_valid():
         ended = call_service(
@@ -108,7 +105,7 @@ def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = PartnerAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -143,14 +140,10 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def partner_end(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
-    partner = (
-        cluster.partners.select_related("organisation")
-        .filter(pk=partner_pk, left_on__isnull=True)
-        .first()
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
+    partner = get_object_or_404(
+        cluster.partners.current().select_related("organisation"), pk=partner_pk
     )
-    if partner is None:
-        raise Http404
     form = EndForm(posted(request), starts_on=partner.joined_on)
     if request.method == "POST" and form.is_valid():
         ended = call_service(
@@ -180,7 +173,7 @@ def partner_end(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = PersonAddForm(posted(request), cluster=cluster)
     if request.method == "POST" and form.is_valid():
         result = call_service(
@@ -219,10 +212,8 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_end(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
-    entry = cluster.roster.select_related("user").filter(pk=entry_pk, ended_on__isnull=True).first()
-    if entry is None:
-        raise Http404
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
+    entry = get_object_or_404(cluster.roster.current().select_related("user"), pk=entry_pk)
     form = EndForm(posted(request), starts_on=entry.started_on)
     if request.method == "POST" and form.is_valid():
         ended = call_service(
@@ -257,7 +248,7 @@ def person_end(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def need_add(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = NeedForm(posted(request))
     if request.method == "POST" and form.is_valid():
         need = call_service(

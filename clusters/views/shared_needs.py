@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clusters import services
 from clusters.forms import AcceptProposalForm, ProposalKeyForm, ProposalRulesForm
 from clusters.models import Cluster, Priority
+from clusters.permissions import get_cluster_for_user
 from clusters.shared_needs import Proposal, shared_need_overview
-from clusters.views.common import call_service, posted
-from innocities.core.permissions import Level, get_cluster_for_user
+from innocities.core.forms import call_service, call_service_or_message, posted
+from innocities.core.permissions import Level
 
 
 def _page_url(cluster: Cluster) -> str:
@@ -86,7 +86,7 @@ def _render(
 def shared_needs(request: HttpRequest, pk: int) -> HttpResponse:
     """The overview; a POST changes when a dimension counts as low and how many members
     make a proposal."""
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = ProposalRulesForm(posted(request)) if request.method == "POST" else None
     if form is not None and form.is_valid():
         saved = call_service(
@@ -105,7 +105,7 @@ def shared_needs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def shared_need_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = AcceptProposalForm(request.POST)
     if form.is_valid():
         need = call_service(
@@ -129,12 +129,9 @@ def shared_need_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def _with_key(request: HttpRequest, cluster: Cluster, action: Any, done: str) -> HttpResponse:
     form = ProposalKeyForm(request.POST)
     if form.is_valid():
-        try:
-            action(cluster=cluster, key=form.cleaned_data["key"], actor=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if call_service_or_message(
+            request, action, cluster=cluster, key=form.cleaned_data["key"], actor=request.user
+        ):
             messages.success(request, done)
     else:
         messages.error(request, _("No proposal was named."))
@@ -143,7 +140,7 @@ def _with_key(request: HttpRequest, cluster: Cluster, action: Any, done: str) ->
 
 @require_POST
 def shared_need_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     return _with_key(
         request, cluster, services.shared_need_proposal_dismiss, _("The proposal was set aside.")
     )
@@ -151,7 +148,7 @@ def shared_need_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def shared_need_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     return _with_key(
         request, cluster, services.shared_need_proposal_restore, _("The proposal is back.")
     )

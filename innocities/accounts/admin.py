@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from innocities.accounts.models import User
-from municipalities.models import MunicipalityMembership
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -36,19 +35,12 @@ class UserEditForm(UserChangeForm):
         )
 
 
-class MunicipalityMembershipInline(admin.TabularInline):
-    model = MunicipalityMembership
-    extra = 0
-    autocomplete_fields = ["municipality"]
-    fields = ["municipality", "role", "created_at"]
-    readonly_fields = ["created_at"]
-    verbose_name = _("role in a municipality")
-    verbose_name_plural = _("roles in municipalities")
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """The e-mail user: no username, a full name, and the person's language and time zone."""
+    """The e-mail user: no username, a full name, and the person's language and time zone.
+
+    Apps above this one add the roles they own as inlines (``municipalities.admin``).
+    """
 
     form = UserEditForm
     add_form = UserCreationForm
@@ -82,7 +74,6 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
-    inlines = [MunicipalityMembershipInline]
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[InlineModelAdmin]]:
         # Roles are given once the account exists (the add page has only the account).

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innocities.accounts.models import User
+from innocities.accounts.tasks import send_invitation
 from innocities.core.queue import enqueue_on_commit
-
-if TYPE_CHECKING:
-    from municipalities.models import Municipality, MunicipalityMembership
 
 
 @transaction.atomic
@@ -21,12 +17,15 @@ def user_invite(
 ) -> tuple[User, bool]:
     """Find or create the person with ``email`` and queue an invitation to set a password.
 
-    Returns (user, created). An existing active account is reused (inviting someone to a new
-    role must not reset their password); a new account gets an unusable password until the
-    person follows the link in the e-mail.
-    """
-    from innocities.accounts.tasks import send_invitation
+    The one way into the portal: every page that gives someone a role by e-mail (a
+    municipality's people, a cluster's roster, a self-assessment's respondents, the invite
+    page) finds or invites them here, then grants the role in the same transaction, so a
+    refused role invites nobody.
 
+    Returns (user, created). An existing active account is reused (inviting someone to a new
+    role must not reset their password); a new account needs a name, and gets an unusable
+    password until the person follows the link in the e-mail.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     inviter_id = invited_by.pk if invited_by else None
@@ -38,41 +37,20 @@ def user_invite(
             # inviting again sends a fresh link.
             enqueue_on_commit(send_invitation, user.pk, inviter_id)
         return user, False
+    if not full_name.strip():
+        raise ValidationError(
+            {
+                "full_name": _(
+                    "Nobody has an account with this e-mail address: give a name to invite them."
+                )
+            }
+        )
     user = User(email=email, full_name=full_name.strip(), language=language)
     user.set_unusable_password()
     user.full_clean()
     user.save()
     enqueue_on_commit(send_invitation, user.pk, inviter_id)
     return user, True
-
-
-@transaction.atomic
-def user_invite_with_role(
-    *,
-    email: str,
-    full_name: str,
-    invited_by: User | None,
-    language: str = "sv",
-    municipality: Municipality | None = None,
-    role: str = "",
-) -> tuple[User, bool, MunicipalityMembership | None]:
-    """Invite as ``user_invite`` does and, with a municipality, give the person ``role`` there.
-
-    Returns (user, created, membership or None). One transaction: if the role cannot be given
-    (e.g. the person already holds it), nobody is invited and no e-mail is queued.
-    """
-    # Imported here: municipalities' services build on user_invite above.
-    from municipalities.services import municipality_membership_grant
-
-    user, created = user_invite(
-        email=email, full_name=full_name, invited_by=invited_by, language=language
-    )
-    membership = None
-    if municipality is not None:
-        membership = municipality_membership_grant(
-            municipality=municipality, user=user, role=role, actor=invited_by
-        )
-    return user, created, membership
 
 
 @transaction.atomic

@@ -8,5 +8,4 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("invite/", views.invite, name="invite"),
 ]

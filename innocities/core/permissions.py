@@ -1,49 +1,96 @@
-"""The one place that decides who may see and do what.
+"""Who may see and do what: the rules, and the one way a page applies them.
 
-Rules, in the words of DOMAIN.md: an object outside a person's scope answers 404 (its existence
-is not leaked); an action above their role answers 403. Views fetch objects through the
-``get_*_for_user`` helpers below and children through their parent.
+The rules, in the words of DOMAIN.md: an object outside a person's scope answers 404 (its
+existence is not leaked); an action above their role answers 403. Roles are data:
 
-Roles are data:
 - administrator: an active staff or superuser account — everything;
 - programme manager: an open roster entry with the programme-manager role in a cluster —
-  manages that cluster, its roster and meetings, and the programmes of its municipalities;
+  manages that cluster, its roster and meetings, its open member municipalities (their people,
+  settings, self-assessments and tailoring) and the programmes run in it;
 - other open roster entries (cluster lead, municipal contact, partner contact, expert) —
   read the cluster and its meetings;
 - coordinator / viewer: a municipality membership — edit / read that municipality's
   programmes, and read the clusters the municipality is an open member of.
+
+Every decision is made here, from a person's ``Roles`` (loaded once per request, a fixed
+number of queries) and the ids an object carries, so deciding costs no query. This module
+imports no model: it is the ground every app stands on (see the layer contract in
+pyproject.toml).
+
+The one way to reach an object is its getter, which fetches it and calls ``authorize``; it
+returns the object with the person's level (``Access``), or raises 404/403. A getter lives
+beside its model, because a lower app's pages may not import a higher app's models:
+
+- municipality — ``municipalities.permissions.get_municipality_for_user`` (its own business:
+  programmes, needs, settings; 404 without a role) and ``get_reference_municipality``
+  (reference data every signed-in person reads; 403 below the level);
+- self-assessment round — ``municipalities.assessments.permissions.get_round_for_user``;
+- cluster, meeting — ``clusters.permissions.get_cluster_for_user``, ``get_meeting_for_user``;
+- programme, and an indicator's programme or cluster — ``programs.permissions``;
+- progress report — ``innocities.reports.permissions.get_report_for_user``.
+
+Children (tasks, needs, roster rows, indicators) are fetched through their parent.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 
-from clusters.models import Cluster, Meeting, RosterEntry, RosterRole
-from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
-from programs.models import Program
+T = TypeVar("T")
+View = Callable[..., HttpResponse]
 
 
 class Level(enum.IntEnum):
     NONE = 0
     READ = 1
-    EDIT = 2  # update tasks and milestones, write progress updates
-    MANAGE = 3  # roster, meetings, programme set-up
+    EDIT = 2  # update tasks and milestones, write progress updates, needs, self-assessments
+    MANAGE = 3  # roster, meetings, people, programme set-up, tailoring
+
+
+def _ids() -> frozenset[int]:
+    return frozenset()
+
+
+def _no_cluster_memberships() -> tuple[frozenset[int], frozenset[int]]:
+    return frozenset(), frozenset()
 
 
 @dataclass(frozen=True)
 class Roles:
-    """What one person may do, loaded once per request (two queries)."""
+    """What one person holds. Built by ``clusters.permissions.load_roles``."""
 
     is_admin: bool = False
-    managed_cluster_ids: frozenset[int] = field(default_factory=frozenset)
-    rostered_cluster_ids: frozenset[int] = field(default_factory=frozenset)
-    coordinator_municipality_ids: frozenset[int] = field(default_factory=frozenset)
-    viewer_municipality_ids: frozenset[int] = field(default_factory=frozenset)
+    managed_cluster_ids: frozenset[int] = field(default_factory=_ids)
+    rostered_cluster_ids: frozenset[int] = field(default_factory=_ids)
+    coordinator_municipality_ids: frozenset[int] = field(default_factory=_ids)
+    viewer_municipality_ids: frozenset[int] = field(default_factory=_ids)
+    # Which cluster memberships concern the person: (the open members of the clusters they
+    # manage, the clusters their municipalities are open members of). A query, run on first
+    # use only, so a page that never asks does not pay for it.
+    load_cluster_memberships: Callable[[], tuple[frozenset[int], frozenset[int]]] = field(
+        default=_no_cluster_memberships, repr=False, compare=False
+    )
+
+    @cached_property
+    def _cluster_memberships(self) -> tuple[frozenset[int], frozenset[int]]:
+        return self.load_cluster_memberships()
+
+    @property
+    def managed_municipality_ids(self) -> frozenset[int]:
+        """The open members of the clusters the person manages."""
+        return self._cluster_memberships[0]
+
+    @property
+    def member_cluster_ids(self) -> frozenset[int]:
+        """The clusters that one of the person's municipalities is an open member of."""
+        return self._cluster_memberships[1]
 
     @property
     def municipality_ids(self) -> frozenset[int]:
@@ -57,188 +104,119 @@ class Roles:
     def is_coordinator(self) -> bool:
         return bool(self.coordinator_municipality_ids)
 
+    @property
+    def is_admin_or_manager(self) -> bool:
+        """Administrators and programme managers: they invite people, create and tailor
+        programmes (each within their own scope)."""
+        return self.is_admin or self.is_manager
 
-def load_roles(user: object) -> Roles:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:  # type: ignore[attr-defined]
-        return Roles()
-    if user.is_staff or user.is_superuser:  # type: ignore[attr-defined]
-        return Roles(is_admin=True)
-    managed: set[int] = set()
-    rostered: set[int] = set()
-    for cluster_id, role in RosterEntry.objects.filter(
-        user=user, ended_on__isnull=True
-    ).values_list("cluster_id", "role"):
-        rostered.add(cluster_id)
-        if role == RosterRole.PROGRAMME_MANAGER:
-            managed.add(cluster_id)
-    coordinator: set[int] = set()
-    viewer: set[int] = set()
-    for municipality_id, role in MunicipalityMembership.objects.filter(user=user).values_list(
-        "municipality_id", "role"
-    ):
-        (coordinator if role == MunicipalityRole.COORDINATOR else viewer).add(municipality_id)
-    return Roles(
-        managed_cluster_ids=frozenset(managed),
-        rostered_cluster_ids=frozenset(rostered),
-        coordinator_municipality_ids=frozenset(coordinator),
-        viewer_municipality_ids=frozenset(viewer),
-    )
+    @property
+    def has_role(self) -> bool:
+        return bool(self.is_admin or self.rostered_cluster_ids or self.municipality_ids)
+
+    def manages_municipality(self, municipality_id: int) -> bool:
+        if self.is_admin:
+            return True
+        return bool(self.managed_cluster_ids) and municipality_id in self.managed_municipality_ids
+
+    def cluster_level(self, cluster_id: int) -> Level:
+        """MANAGE: its programme managers and administrators; READ: everyone else on its
+        roster and the coordinators and viewers of its open members."""
+        if self.is_admin or cluster_id in self.managed_cluster_ids:
+            return Level.MANAGE
+        if cluster_id in self.rostered_cluster_ids or (
+            self.municipality_ids and cluster_id in self.member_cluster_ids
+        ):
+            return Level.READ
+        return Level.NONE
+
+    def municipality_level(self, municipality_id: int) -> Level:
+        """What a person may do with a municipality's own business (its programmes' set-up,
+        people, needs, settings, self-assessments): MANAGE for administrators and the managers
+        of a cluster it is an open member of, EDIT for its coordinators, READ for its viewers."""
+        if self.manages_municipality(municipality_id):
+            return Level.MANAGE
+        if municipality_id in self.coordinator_municipality_ids:
+            return Level.EDIT
+        if municipality_id in self.viewer_municipality_ids:
+            return Level.READ
+        return Level.NONE
+
+    def program_level(self, *, cluster_id: int | None, municipality_id: int) -> Level:
+        """MANAGE for the managers of the programme's cluster and administrators, EDIT for its
+        municipality's coordinators, READ for its viewers."""
+        if self.is_admin or (cluster_id is not None and cluster_id in self.managed_cluster_ids):
+            return Level.MANAGE
+        if municipality_id in self.coordinator_municipality_ids:
+            return Level.EDIT
+        if municipality_id in self.viewer_municipality_ids:
+            return Level.READ
+        return Level.NONE
+
+
+ANONYMOUS = Roles()
 
 
 def roles_for(request: HttpRequest) -> Roles:
-    """The person's roles, cached on the request."""
-    roles = getattr(request, "_innocities_roles", None)
+    """The person's roles, loaded at most once per request by ``RolesMiddleware``."""
+    roles = getattr(request, "roles", None)
     if roles is None:
-        roles = load_roles(request.user)
-        request._innocities_roles = roles  # type: ignore[attr-defined]
-    return roles
-
-
-# --- clusters ---------------------------------------------------------------------------
-
-
-def visible_clusters(roles: Roles) -> QuerySet[Cluster]:
-    """Clusters a person may read: rostered in, or their municipality is an open member."""
-    if roles.is_admin:
-        return Cluster.objects.all()
-    return Cluster.objects.filter(
-        Q(pk__in=roles.rostered_cluster_ids)
-        | Q(
-            memberships__municipality_id__in=roles.municipality_ids,
-            memberships__left_on__isnull=True,
+        raise ImproperlyConfigured(
+            "request.roles is missing: add clusters.permissions.RolesMiddleware to MIDDLEWARE"
         )
-    ).distinct()
-
-
-def cluster_level(roles: Roles, cluster: Cluster) -> Level:
-    if roles.is_admin or cluster.pk in roles.managed_cluster_ids:
-        return Level.MANAGE
-    if cluster.pk in roles.rostered_cluster_ids:
-        return Level.READ
-    if (
-        roles.municipality_ids
-        and cluster.memberships.filter(
-            municipality_id__in=roles.municipality_ids, left_on__isnull=True
-        ).exists()
-    ):
-        return Level.READ
-    return Level.NONE
-
-
-def get_cluster_for_user(request: HttpRequest, pk: int, *, level: Level = Level.READ) -> Cluster:
-    """The cluster, if the person may reach it at ``level``: 404 outside scope, 403 below."""
-    cluster = Cluster.objects.filter(pk=pk).first()
-    if cluster is None:
-        raise Http404
-    granted = cluster_level(roles_for(request), cluster)
-    if granted == Level.NONE:
-        raise Http404
-    if granted < level:
-        raise PermissionDenied
-    request.cluster_level = granted  # type: ignore[attr-defined]
-    return cluster
-
-
-def get_meeting_for_user(
-    request: HttpRequest, cluster_pk: int, pk: int, *, level: Level = Level.READ
-) -> tuple[Cluster, Meeting]:
-    cluster = get_cluster_for_user(request, cluster_pk, level=Level.READ)
-    if cluster_level(roles_for(request), cluster) < level:
-        raise PermissionDenied
-    meeting = cluster.meetings.filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return cluster, meeting
-
-
-# --- programmes -------------------------------------------------------------------------
-
-
-def visible_programs(roles: Roles) -> QuerySet[Program]:
-    if roles.is_admin:
-        return Program.objects.all()
-    return Program.objects.filter(
-        Q(municipality_id__in=roles.municipality_ids) | Q(cluster_id__in=roles.managed_cluster_ids)
-    )
-
-
-def program_level(roles: Roles, program: Program) -> Level:
-    if roles.is_admin or program.cluster_id in roles.managed_cluster_ids:
-        return Level.MANAGE
-    if program.municipality_id in roles.coordinator_municipality_ids:
-        return Level.EDIT
-    if program.municipality_id in roles.viewer_municipality_ids:
-        return Level.READ
-    return Level.NONE
-
-
-def get_program_for_user(request: HttpRequest, pk: int, *, level: Level = Level.READ) -> Program:
-    """The programme, if the person may reach it at ``level``: 404 outside scope, 403 below."""
-    program = (
-        Program.objects.select_related("municipality", "cluster", "template").filter(pk=pk).first()
-    )
-    if program is None:
-        raise Http404
-    granted = program_level(roles_for(request), program)
-    if granted == Level.NONE:
-        raise Http404
-    if granted < level:
-        raise PermissionDenied
-    request.program_level = granted  # type: ignore[attr-defined]
-    return program
-
-
-def can_create_programs(roles: Roles) -> bool:
-    return roles.is_admin or roles.is_manager
-
-
-def require_admin_or_manager(request: HttpRequest) -> Roles:
-    """For actions only staff and programme managers take (e.g. inviting people): else 403."""
-    roles = roles_for(request)
-    if not (roles.is_admin or roles.is_manager):
-        raise PermissionDenied
     return roles
 
 
-# --- municipalities ----------------------------------------------------------------------
+class Access(NamedTuple, Generic[T]):
+    """An object a person reached, and what they may do with it."""
+
+    obj: T
+    level: Level
+
+    @property
+    def can_edit(self) -> bool:
+        return self.level >= Level.EDIT
+
+    @property
+    def can_manage(self) -> bool:
+        return self.level >= Level.MANAGE
 
 
-def manages_municipality(roles: Roles, municipality: Municipality) -> bool:
-    """Administrators, and managers of a cluster the municipality is an open member of (one
-    query for a manager, none for anyone else)."""
-    if roles.is_admin:
-        return True
-    if not roles.managed_cluster_ids:
-        return False
-    return municipality.cluster_memberships.filter(
-        cluster_id__in=roles.managed_cluster_ids, left_on__isnull=True
-    ).exists()
+def authorize(obj: T | None, granted: Callable[[T], Level], needed: Level) -> Access[T]:
+    """The one check behind every getter.
 
-
-def municipality_level(roles: Roles, municipality: Municipality) -> Level:
-    """What a person may do with a municipality's programmes and their set-up: MANAGE for
-    administrators and the managers of a cluster it is an open member of (one query), EDIT
-    for its coordinators, READ for its viewers, else NONE."""
-    if manages_municipality(roles, municipality):
-        return Level.MANAGE
-    if municipality.pk in roles.coordinator_municipality_ids:
-        return Level.EDIT
-    if municipality.pk in roles.viewer_municipality_ids:
-        return Level.READ
-    return Level.NONE
-
-
-def get_municipality_for_user(
-    request: HttpRequest, pk: int, *, level: Level = Level.READ
-) -> Municipality:
-    """The municipality, if the person reaches its programmes at ``level``: 404 for those who
-    do not see its programmes at all, 403 below ``level``."""
-    municipality = Municipality.objects.select_related("county").filter(pk=pk).first()
-    if municipality is None:
+    A missing object and one the person has no level on answer 404 alike, so a URL never
+    tells whether something outside their scope exists; a level below ``needed`` answers 403.
+    """
+    if obj is None:
         raise Http404
-    granted = municipality_level(roles_for(request), municipality)
-    if granted == Level.NONE:
+    level = granted(obj)
+    if level == Level.NONE:
         raise Http404
-    if granted < level:
+    if level < needed:
         raise PermissionDenied
-    return municipality
+    return Access(obj, level)
+
+
+def authorize_reference(obj: T | None, granted: Callable[[T], Level], needed: Level) -> Access[T]:
+    """As ``authorize``, for reference data every signed-in person may see exists (the
+    municipality registry): only a missing object is 404; a level below ``needed`` is 403."""
+    if obj is None:
+        raise Http404
+    level = granted(obj)
+    if level < needed:
+        raise PermissionDenied
+    return Access(obj, level)
+
+
+def admin_or_manager_required(view: View) -> View:
+    """For pages only administrators and programme managers use (inviting people, creating
+    and tailoring programmes): anyone else gets 403. What they then reach is still scoped."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles_for(request).is_admin_or_manager:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -7,15 +7,18 @@ subqueries, not a query per event.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, IntegerField, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clusters.models import Cluster, Meeting, MeetingParticipant, Reply
+from clusters.permissions import visible_clusters
 from innocities.accounts.models import User
-from innocities.core.permissions import Roles, visible_clusters, visible_programs
+from innocities.core.permissions import Roles
 from programs.models import OPEN_STATUSES, Milestone, Program, ProgramStatus, Task
+from programs.permissions import visible_programs
 
 # Older events drop out of the feed: calendar programs keep what they already fetched.
 PAST_DAYS = 180
@@ -57,7 +60,9 @@ def cluster_feed_meetings(cluster: Cluster, *, since: dt.datetime) -> QuerySet[M
     return _with_revision(meetings, Meeting).order_by("starts_at", "pk")
 
 
-def _open_items(model: type[Task] | type[Milestone], user: User, roles: Roles, since: dt.date):
+def _open_items(
+    model: type[Task] | type[Milestone], user: User, roles: Roles, since: dt.date
+) -> QuerySet[Any]:
     coordinated = Program.coordinators.through.objects.filter(user=user).values("program_id")
     items = model.objects.filter(
         Q(owner=user) | Q(program_id__in=coordinated),

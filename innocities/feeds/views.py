@@ -16,14 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clusters.models import Cluster
-from innocities.core.permissions import (
-    Level,
-    cluster_level,
-    load_roles,
-    roles_for,
-    visible_clusters,
-)
+from clusters.permissions import get_cluster_for_roles, load_roles, visible_clusters
+from innocities.core.permissions import roles_for
 from innocities.feeds import selectors
 from innocities.feeds.ical import absolute, build_calendar
 from innocities.feeds.models import CalendarToken
@@ -76,9 +70,7 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def cluster_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     owner = _token_or_404(token).user
-    cluster = Cluster.objects.filter(pk=pk).first()
-    if cluster is None or cluster_level(load_roles(owner), cluster) < Level.READ:
-        raise Http404
+    cluster = get_cluster_for_roles(load_roles(owner), pk).obj
     with translation.override(owner.language):
         body = build_calendar(
             _("Innocities – %(cluster)s") % {"cluster": cluster.name},

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from innocities.core.forms import call_service, posted
 from innocities.notifications.forms import PreferenceForm
 from innocities.notifications.models import Category, NotificationPreference
 from innocities.notifications.selectors import notifications_scheduled, notifications_sent
@@ -25,14 +25,11 @@ from innocities.notifications.services import (
 def settings_view(request: HttpRequest) -> HttpResponse:
     instance = NotificationPreference.objects.filter(user=request.user).first()
     form = PreferenceForm(
-        request.POST or None, instance=instance or NotificationPreference(user=request.user)
+        posted(request), instance=instance or NotificationPreference(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            preference_update(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = call_service(form, preference_update, user=request.user, **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("Your notification settings were saved."))
             return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})

@@ -81,7 +81,7 @@ def _status_changes(program: Program, start: dt.datetime, end: dt.datetime) -> l
     """
     changes: list[dict[str, Any]] = []
     for kind, model in (("task", Task), ("milestone", Milestone)):
-        history = model.history  # type: ignore[attr-defined]
+        history = model.history
         in_period = list(
             history.filter(program_id=program.pk, history_date__gte=start, history_date__lt=end)
             .order_by("id", "history_date", "history_id")
@@ -162,6 +162,7 @@ def program_figures(
     report: ProgressReport, *, today: dt.date | None = None
 ) -> tuple[Figures, list[dict[str, Any]]]:
     """The frozen figures of a programme report and the rows of its CSV."""
+    assert report.program_id is not None  # a programme report
     program = (
         Program.objects.select_related("municipality", "cluster").filter(pk=report.program_id).get()
     )
@@ -270,12 +271,13 @@ def cluster_figures(
 ) -> tuple[Figures, list[dict[str, Any]]]:
     """The frozen figures of a cluster report (one row per open member municipality, with
     totals) and the rows of its CSV (every current programme's tasks and milestones)."""
+    assert report.cluster_id is not None  # a cluster report
     cluster = Cluster.objects.get(pk=report.cluster_id)
     today = today or timezone.localdate()
     start, end = report.period_start, report.period_end
     start_at, end_at = _bounds(start, end)
     memberships = list(
-        cluster.memberships.filter(left_on__isnull=True)
+        cluster.memberships.current()
         .select_related("municipality")
         .order_by("municipality__name", "pk")
     )

@@ -8,17 +8,18 @@ they need MANAGE on the cluster (its other readers get 403, outsiders 404).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from innocities.core.permissions import Level, get_cluster_for_user, get_program_for_user
-from innocities.reports.models import ProgressReport
-from innocities.reports.selectors import reports_for
+from clusters.permissions import get_cluster_for_user
+from innocities.core.permissions import Level
 from innocities.reports.on_demand import report_request
+from innocities.reports.permissions import get_report_for_user
+from innocities.reports.selectors import reports_for
+from programs.permissions import get_program_for_user
 
 LIST_LIMIT = 60
 
@@ -37,20 +38,20 @@ def _render_list(request: HttpRequest, context: dict[str, object]) -> HttpRespon
 
 @require_GET
 def program_list(request: HttpRequest, pk: int) -> HttpResponse:
-    program = get_program_for_user(request, pk)
+    program, level = get_program_for_user(request, pk)
     return _render_list(
         request,
         {
             "program": program,
             "reports": reports_for(program=program),
-            "can_request": request.program_level >= Level.MANAGE,  # type: ignore[attr-defined]
+            "can_request": level >= Level.MANAGE,
         },
     )
 
 
 @require_GET
 def cluster_list(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     return _render_list(
         request, {"cluster": cluster, "reports": reports_for(cluster=cluster), "can_request": True}
     )
@@ -58,7 +59,7 @@ def cluster_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def request_program(request: HttpRequest, pk: int) -> HttpResponse:
-    program = get_program_for_user(request, pk, level=Level.MANAGE)
+    program = get_program_for_user(request, pk, level=Level.MANAGE).obj
     report_request(actor=request.user, program=program)  # type: ignore[arg-type]
     messages.success(request, _("The report is queued. This page shows when it is ready."))
     return redirect("reports:program_list", pk=program.pk)
@@ -66,7 +67,7 @@ def request_program(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def request_cluster(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE)
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     report_request(actor=request.user, cluster=cluster)  # type: ignore[arg-type]
     messages.success(request, _("The report is queued. This page shows when it is ready."))
     return redirect("reports:cluster_list", pk=cluster.pk)
@@ -78,17 +79,8 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     including for a report that is not built yet)."""
     if fmt not in ("pdf", "csv"):
         raise Http404
-    report = ProgressReport.objects.filter(pk=pk).first()
-    if report is None:
-        raise Http404
     # The scope is checked before anything about the report is revealed.
-    if report.program_id:
-        get_program_for_user(request, report.program_id)
-    else:
-        try:
-            get_cluster_for_user(request, report.cluster_id, level=Level.MANAGE)  # type: ignore[arg-type]
-        except PermissionDenied:
-            raise Http404 from None
+    report = get_report_for_user(request, pk).obj
     file = report.pdf if fmt == "pdf" else report.csv
     if not report.is_done or not file:
         raise Http404

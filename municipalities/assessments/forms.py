@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from innocities.accounts.models import User
+from innocities.core.forms import DateInput
 from municipalities.assessments.models import LevelDescription, Question, RespondentRole
-from programs.forms import DateInput
 
 
 class RoundOpenForm(forms.Form):

@@ -48,19 +48,19 @@ class DimensionScore:
 
 def _submitted_levels(round_ids: list[int]) -> list[tuple[int, str, int, str, int]]:
     """(round id, dimension code, respondent id, respondent role, level) — one query."""
-    return list(
-        Answer.objects.filter(
-            respondent__round_id__in=round_ids,
-            respondent__status=RespondentStatus.SUBMITTED,
-            level__isnull=False,
-        ).values_list(
-            "respondent__round_id",
-            "question__dimension__code",
-            "respondent_id",
-            "respondent__role",
-            "level",
-        )
+    rows = Answer.objects.filter(
+        respondent__round_id__in=round_ids,
+        respondent__status=RespondentStatus.SUBMITTED,
+        level__isnull=False,
+    ).values_list(
+        "respondent__round_id",
+        "question__dimension__code",
+        "respondent_id",
+        "respondent__role",
+        "level",
     )
+    # ``level__isnull=False`` above: every level is a number.
+    return [(*row[:4], row[4]) for row in rows if row[4] is not None]
 
 
 def _raw_means(rows: list[tuple[int, str, int, str, int]], round_id: int) -> dict[str, float]:

@@ -93,10 +93,6 @@ def assessment_respondent_invite(
     the round). Returns (respondent, invited). One transaction: if adding fails, nobody is
     invited and no e-mail is queued.
     """
-    if not User.objects.filter(email__iexact=email.strip()).exists() and not full_name.strip():
-        raise ValidationError(
-            {"full_name": _("Nobody has an account with this e-mail address: give a name.")}
-        )
     user, invited = user_invite(
         email=email, full_name=full_name, invited_by=actor, language=language
     )

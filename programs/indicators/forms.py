@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import TEXT_MAX, DateInput
+from innocities.core.forms import TEXT_MAX, DateInput
 from programs.indicators.models import Indicator, IndicatorValue
 from programs.indicators.services import UPDATABLE_FIELDS
 

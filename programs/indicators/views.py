@@ -9,40 +9,40 @@ Indicators are always fetched through their parent.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from innocities.core.permissions import Level, get_cluster_for_user, get_program_for_user
-from programs.forms import add_service_error
+from clusters.permissions import get_cluster_for_user
+from innocities.core.forms import call_service, posted
+from innocities.core.permissions import Level
 from programs.indicators.forms import IndicatorForm, IndicatorValueForm
 from programs.indicators.models import Indicator, period_label
 from programs.indicators.selectors import indicator_series, indicator_status
 from programs.indicators.services import indicator_create, indicator_update, indicator_value_record
 from programs.indicators.svg import trend_svg
+from programs.permissions import get_program_for_user
 
 PROGRAMMES = "programmes"
 CLUSTERS = "clusters"
 
 
-def _parent(request: HttpRequest, scope: str, pk: int, *, write: bool) -> Model:
-    """The programme or cluster, through the authorization module: 404 outside, 403 below."""
-    if scope == PROGRAMMES:
-        return get_program_for_user(request, pk, level=Level.EDIT if write else Level.READ)
-    if scope == CLUSTERS:
-        return get_cluster_for_user(request, pk, level=Level.MANAGE if write else Level.READ)
-    raise Http404
+# Who writes a parent's indicators: a programme's coordinators (and above), a cluster's managers.
+WRITE_LEVEL = {PROGRAMMES: Level.EDIT, CLUSTERS: Level.MANAGE}
 
 
-def _can_write(request: HttpRequest, scope: str) -> bool:
-    # The permission helpers leave the granted level on the request.
-    if scope == PROGRAMMES:
-        return getattr(request, "program_level", Level.NONE) >= Level.EDIT
-    return getattr(request, "cluster_level", Level.NONE) >= Level.MANAGE
+def _parent(request: HttpRequest, scope: str, pk: int, *, write: bool) -> tuple[Model, bool]:
+    """The programme or cluster through its getter (404 outside, 403 below), and whether the
+    person may write its indicators."""
+    if scope not in WRITE_LEVEL:
+        raise Http404
+    needed = WRITE_LEVEL[scope] if write else Level.READ
+    getter = get_program_for_user if scope == PROGRAMMES else get_cluster_for_user
+    parent, level = getter(request, pk, level=needed)
+    return parent, level >= WRITE_LEVEL[scope]
 
 
 def _list_url(scope: str, parent: Model) -> str:
@@ -51,10 +51,7 @@ def _list_url(scope: str, parent: Model) -> str:
 
 
 def _indicator(parent: Model, pk: int) -> Indicator:
-    indicator = parent.indicators.filter(pk=pk).first()  # type: ignore[attr-defined]
-    if indicator is None:
-        raise Http404
-    return indicator
+    return get_object_or_404(parent.indicators, pk=pk)  # type: ignore[attr-defined]
 
 
 def _rows(indicators: list[Indicator]) -> list[dict[str, object]]:
@@ -85,7 +82,7 @@ def _rows(indicators: list[Indicator]) -> list[dict[str, object]]:
 
 
 def _list(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
-    parent = _parent(request, scope, pk, write=False)
+    parent, can_write = _parent(request, scope, pk, write=False)
     indicators = list(parent.indicators.all())  # type: ignore[attr-defined]
     return render(
         request,
@@ -94,7 +91,7 @@ def _list(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
             "scope": scope,
             "parent": parent,
             "rows": _rows(indicators),
-            "can_write": _can_write(request, scope),
+            "can_write": can_write,
         },
     )
 
@@ -111,15 +108,14 @@ def cluster_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, scope: str, parent_pk: str) -> HttpResponse:
-    parent = _parent(request, scope, int(parent_pk), write=True)
-    form = IndicatorForm(request.POST if request.method == "POST" else None)
+    parent, _can_write = _parent(request, scope, int(parent_pk), write=True)
+    form = IndicatorForm(posted(request))
     if request.method == "POST" and form.is_valid():
         where = {"program": parent} if scope == PROGRAMMES else {"cluster": parent}
-        try:
-            indicator = indicator_create(actor=request.user, **where, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        indicator = call_service(
+            form, indicator_create, actor=request.user, **where, **form.service_kwargs()
+        )
+        if indicator is not None:
             messages.success(
                 request, _("The indicator “%(name)s” was created.") % {"name": indicator.name}
             )
@@ -133,15 +129,18 @@ def create(request: HttpRequest, scope: str, parent_pk: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, scope: str, parent_pk: str, pk: str) -> HttpResponse:
-    parent = _parent(request, scope, int(parent_pk), write=True)
+    parent, _can_write = _parent(request, scope, int(parent_pk), write=True)
     indicator = _indicator(parent, int(pk))
-    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
+    form = IndicatorForm(posted(request), instance=indicator)
     if request.method == "POST" and form.is_valid():
-        try:
-            indicator_update(indicator=indicator, actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        saved = call_service(
+            form,
+            indicator_update,
+            indicator=indicator,
+            actor=request.user,
+            **form.service_kwargs(),
+        )
+        if saved is not None:
             messages.success(
                 request, _("The indicator “%(name)s” was saved.") % {"name": indicator.name}
             )
@@ -156,17 +155,18 @@ def edit(request: HttpRequest, scope: str, parent_pk: str, pk: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def value(request: HttpRequest, scope: str, parent_pk: str, pk: str) -> HttpResponse:
     """Record the value for a period; a second value for the same period replaces the first."""
-    parent = _parent(request, scope, int(parent_pk), write=True)
+    parent, _can_write = _parent(request, scope, int(parent_pk), write=True)
     indicator = _indicator(parent, int(pk))
-    form = IndicatorValueForm(request.POST if request.method == "POST" else None)
+    form = IndicatorValueForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            row = indicator_value_record(
-                indicator=indicator, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        row = call_service(
+            form,
+            indicator_value_record,
+            indicator=indicator,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if row is not None:
             messages.success(
                 request,
                 _("The value for %(period)s was saved.")

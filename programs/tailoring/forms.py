@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import Cluster
 from innocities.accounts.models import User
-from programs.forms import TEXT_MAX, DateInput, PeopleChoiceField
+from innocities.core.forms import TEXT_MAX, DateInput
+from programs.forms import PeopleChoiceField
 from programs.models import ModuleTemplate, Program, ProgramStatus
 from programs.selectors import coordinator_candidates
 from programs.tailoring.selectors import Recommendation, TailoringBasis

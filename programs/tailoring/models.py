@@ -18,7 +18,7 @@ from clusters.models import Need, Priority, normalise_theme, validate_sdg_goals
 from municipalities.assessments.models import Dimension
 from programs.models import ModuleTemplate
 
-PRIORITY_RANK = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3}
+PRIORITY_RANK: dict[str, int] = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3}
 
 
 class RuleKind(models.TextChoices):

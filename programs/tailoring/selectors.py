@@ -159,12 +159,11 @@ class TailoringBasis:
 
 def manageable_clusters(roles: Roles, municipality: Municipality) -> QuerySet[Cluster]:
     """Clusters the municipality is an open member of and the person manages."""
-    clusters = Cluster.objects.filter(
-        memberships__municipality=municipality, memberships__left_on__isnull=True
-    )
+    member_of = municipality.cluster_memberships.current().values("cluster_id")
+    clusters = Cluster.objects.filter(pk__in=member_of)
     if not roles.is_admin:
         clusters = clusters.filter(pk__in=roles.managed_cluster_ids)
-    return clusters.distinct().order_by("name")
+    return clusters.order_by("name")
 
 
 EXTENDABLE = (ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
@@ -221,21 +220,20 @@ def tailoring_candidates(roles: Roles) -> list[Municipality]:
     """Municipalities a person may tailor programmes for (open members of the clusters they
     manage; for administrators, of any cluster), each with ``latest_round_closed_at``,
     ``need_count``, ``member_clusters`` and ``current_programs``. Three queries."""
-    # ``left_on__isnull`` alone would also match municipalities with no membership at all.
-    memberships = Q(cluster_memberships__isnull=False, cluster_memberships__left_on__isnull=True)
+    open_memberships = ClusterMembership.objects.current()
     if not roles.is_admin:
-        memberships &= Q(cluster_memberships__cluster_id__in=roles.managed_cluster_ids)
+        open_memberships = open_memberships.filter(cluster_id__in=roles.managed_cluster_ids)
     closed = AssessmentRound.objects.filter(
         municipality=OuterRef("pk"), status=RoundStatus.CLOSED
     ).order_by("-closed_at", "-pk")
     # A manager sees only the clusters and programmes they manage, not the rest.
-    clusters = ClusterMembership.objects.filter(left_on__isnull=True)
+    clusters = ClusterMembership.objects.current()
     programs = Program.objects.filter(status__in=EXTENDABLE)
     if not roles.is_admin:
         clusters = clusters.filter(cluster_id__in=roles.managed_cluster_ids)
         programs = programs.filter(cluster_id__in=roles.managed_cluster_ids)
     return list(
-        Municipality.objects.filter(pk__in=Municipality.objects.filter(memberships).values("pk"))
+        Municipality.objects.filter(pk__in=open_memberships.values("municipality_id"))
         .annotate(
             latest_round_closed_at=Subquery(closed.values("closed_at")[:1]),
             need_count=Count("needs", distinct=True),

@@ -162,7 +162,7 @@ def program_create_tailored(
         raise ValidationError({"duration_months": _("A programme lasts 1 to 120 months.")})
     if (
         cluster is not None
-        and not cluster.memberships.filter(municipality=municipality, left_on__isnull=True).exists()
+        and not cluster.memberships.current().filter(municipality=municipality).exists()
     ):
         raise ValidationError(
             {

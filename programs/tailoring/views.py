@@ -8,14 +8,14 @@ else 404. The index lists the municipalities a person may tailor for; others get
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from innocities.core.permissions import Level, get_municipality_for_user, roles_for
-from programs.forms import add_service_error
+from innocities.core.forms import call_service, posted
+from innocities.core.permissions import Level, admin_or_manager_required, roles_for
+from municipalities.permissions import get_municipality_for_user
 from programs.tailoring.forms import NEW, TailoringForm
 from programs.tailoring.selectors import tailoring_basis, tailoring_candidates
 from programs.tailoring.services import plan_modules, program_create_tailored, program_extend
@@ -23,11 +23,10 @@ from programs.workdays import closed_reason
 
 
 @require_GET
+@admin_or_manager_required
 def index(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request)
-    if not (roles.is_admin or roles.is_manager):
-        raise PermissionDenied
-    return render(request, "tailoring/index.html", {"municipalities": tailoring_candidates(roles)})
+    candidates = tailoring_candidates(roles_for(request))
+    return render(request, "tailoring/index.html", {"municipalities": candidates})
 
 
 def _schedule(form: TailoringForm) -> list[dict[str, object]]:
@@ -52,53 +51,53 @@ def _schedule(form: TailoringForm) -> list[dict[str, object]]:
 
 @require_http_methods(["GET", "POST"])
 def tailor(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = get_municipality_for_user(request, pk, level=Level.MANAGE)
+    municipality = get_municipality_for_user(request, pk, level=Level.MANAGE).obj
     basis = tailoring_basis(municipality=municipality, roles=roles_for(request))
-    form = TailoringForm(
-        request.POST if request.method == "POST" else None, basis=basis, actor=request.user
-    )
+    form = TailoringForm(posted(request), basis=basis, actor=request.user)
     schedule = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
             schedule = _schedule(form)
+        elif data["target"] == NEW:
+            program = call_service(
+                form,
+                program_create_tailored,
+                municipality=municipality,
+                cluster=data["cluster"],
+                starts_on=data["starts_on"],
+                choices=form.choices,
+                actor=request.user,
+                title=data["title"],
+                goals=data["goals"],
+                coordinators=list(data["coordinators"]),
+                status=data["status"],
+                duration_months=data["duration_months"] or 36,
+            )
+            if program is not None:
+                messages.success(
+                    request,
+                    _("The programme “%(title)s” was created with %(count)s modules.")
+                    % {"title": program.title, "count": len(form.choices)},
+                )
+                return redirect("programs:detail", pk=program.pk)
         else:
-            try:
-                if data["target"] == NEW:
-                    program = program_create_tailored(
-                        municipality=municipality,
-                        cluster=data["cluster"],
-                        starts_on=data["starts_on"],
-                        choices=form.choices,
-                        actor=request.user,
-                        title=data["title"],
-                        goals=data["goals"],
-                        coordinators=list(data["coordinators"]),
-                        status=data["status"],
-                        duration_months=data["duration_months"] or 36,
-                    )
-                    messages.success(
-                        request,
-                        _("The programme “%(title)s” was created with %(count)s modules.")
-                        % {"title": program.title, "count": len(form.choices)},
-                    )
-                else:
-                    program = form.target_program()
-                    assert program is not None  # the choice field allows nothing else
-                    program_extend(
-                        program=program,
-                        starts_on=data["starts_on"],
-                        choices=form.choices,
-                        actor=request.user,
-                    )
-                    messages.success(
-                        request,
-                        _("%(count)s modules were added to “%(title)s”.")
-                        % {"title": program.title, "count": len(form.choices)},
-                    )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
+            program = form.target_program()
+            assert program is not None  # the choice field allows nothing else
+            planned = call_service(
+                form,
+                program_extend,
+                program=program,
+                starts_on=data["starts_on"],
+                choices=form.choices,
+                actor=request.user,
+            )
+            if planned is not None:
+                messages.success(
+                    request,
+                    _("%(count)s modules were added to “%(title)s”.")
+                    % {"title": program.title, "count": len(form.choices)},
+                )
                 return redirect("programs:detail", pk=program.pk)
     return render(
         request,

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from innocities.core.permissions import Level, get_program_for_user
-from programs.forms import MilestoneForm, ProgressUpdateForm, TaskForm, add_service_error
+from innocities.core.forms import call_service, concurrent_edit_message, posted
+from innocities.core.permissions import Level
+from programs.forms import MilestoneForm, ProgressUpdateForm, TaskForm
 from programs.models import OPEN_STATUSES, ItemStatus, Program, ProgressStatus
+from programs.permissions import get_program_for_user
 from programs.selectors import program_summary
 from programs.services import milestone_update, progress_update_submit, task_update
 
@@ -50,17 +53,14 @@ def _back(request: HttpRequest, program: Program, anchor: str = "") -> str:
 
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
-    program = get_program_for_user(request, program_pk, level=Level.EDIT)
-    task = program.tasks.select_related("module", "owner").filter(pk=pk).first()
-    if task is None:
-        raise Http404
-    form = TaskForm(request.POST if request.method == "POST" else None, task=task, program=program)
+    program = get_program_for_user(request, program_pk, level=Level.EDIT).obj
+    task = get_object_or_404(program.tasks.select_related("module", "owner"), pk=pk)
+    form = TaskForm(posted(request), task=task, program=program)
     if request.method == "POST" and form.is_valid():
-        try:
-            task_update(task=task, actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        saved = call_service(
+            form, task_update, task=task, actor=request.user, **form.service_kwargs()
+        )
+        if saved is not None:
             messages.success(request, _("The task “%(title)s” was saved.") % {"title": task.title})
             return redirect(_back(request, program, f"task-{task.pk}"))
     return render(
@@ -74,15 +74,15 @@ def task_edit(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
 def task_done(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
     """Mark a task done from the programme page. With htmx the answer is the new table row;
     without JavaScript it is a redirect back to the page."""
-    program = get_program_for_user(request, program_pk, level=Level.EDIT)
-    task = program.tasks.filter(pk=pk).first()
-    if task is None:
-        raise Http404
+    program = get_program_for_user(request, program_pk, level=Level.EDIT).obj
+    task = get_object_or_404(program.tasks, pk=pk)
     error_message = ""
     try:
         task_update(task=task, actor=request.user, status=ItemStatus.DONE)
     except ValidationError as error:
         error_message = " ".join(error.messages)
+    except IntegrityError:
+        error_message = concurrent_edit_message()
     if request.htmx:  # type: ignore[attr-defined]
         task = program.tasks.select_related("owner").prefetch_related("organisations").get(pk=pk)
         return render(
@@ -107,19 +107,14 @@ def task_done(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
-    program = get_program_for_user(request, program_pk, level=Level.EDIT)
-    milestone = program.milestones.select_related("module", "owner").filter(pk=pk).first()
-    if milestone is None:
-        raise Http404
-    form = MilestoneForm(
-        request.POST if request.method == "POST" else None, milestone=milestone, program=program
-    )
+    program = get_program_for_user(request, program_pk, level=Level.EDIT).obj
+    milestone = get_object_or_404(program.milestones.select_related("module", "owner"), pk=pk)
+    form = MilestoneForm(posted(request), milestone=milestone, program=program)
     if request.method == "POST" and form.is_valid():
-        try:
-            milestone_update(milestone=milestone, actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        saved = call_service(
+            form, milestone_update, milestone=milestone, actor=request.user, **form.service_kwargs()
+        )
+        if saved is not None:
             messages.success(
                 request, _("The milestone “%(title)s” was saved.") % {"title": milestone.title}
             )
@@ -140,18 +135,14 @@ def milestone_edit(request: HttpRequest, program_pk: int, pk: int) -> HttpRespon
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a progress update. The portal's proposal is pre-selected, with the counts behind
     it; another status needs a reason (the service refuses it otherwise)."""
-    program = get_program_for_user(request, pk, level=Level.EDIT)
+    program = get_program_for_user(request, pk, level=Level.EDIT).obj
     summary = program_summary(program)
-    form = ProgressUpdateForm(
-        request.POST if request.method == "POST" else None,
-        initial={"status": summary.proposed_status},
-    )
+    form = ProgressUpdateForm(posted(request), initial={"status": summary.proposed_status})
     if request.method == "POST" and form.is_valid():
-        try:
-            progress_update_submit(program=program, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        saved = call_service(
+            form, progress_update_submit, program=program, author=request.user, **form.cleaned_data
+        )
+        if saved is not None:
             messages.success(request, _("Your progress update was saved."))
             return redirect(_detail_url(program, "updates"))
     return render(

@@ -10,15 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from innocities.core.permissions import (
-    Level,
-    can_create_programs,
-    get_program_for_user,
-    roles_for,
-    visible_programs,
-)
+from innocities.core.permissions import Level, roles_for
 from programs.forms import ProgramFilterForm, TaskFilterForm
 from programs.models import OPEN_STATUSES, Milestone, ProgramModule, ProgressStatus, Task
+from programs.permissions import get_program_for_user, visible_programs
 from programs.selectors import (
     DUE_SOON_DAYS,
     owner_candidates,
@@ -50,7 +45,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": program_rows(page.object_list),
             "query": query.urlencode(),
-            "can_create": can_create_programs(roles),
+            "can_create": roles.is_admin_or_manager,
         },
     )
 
@@ -81,8 +76,7 @@ def _sections(
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    program = get_program_for_user(request, pk)
-    level = request.program_level  # type: ignore[attr-defined]
+    program, level = get_program_for_user(request, pk)
     today = timezone.localdate()
     summary = program_summary(program, today=today)
     owners = owner_candidates(

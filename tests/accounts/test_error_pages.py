@@ -24,7 +24,7 @@ def test_unknown_page_shows_the_portal_404(world, as_persona):
 
 
 def test_object_outside_scope_shows_the_portal_404(world, as_persona):
-    response = as_persona("admin").get(reverse("municipalities:detail", kwargs={"pk": 999999}))
+    response = as_persona("admin").get(reverse("portal:municipality_detail", kwargs={"pk": 999999}))
     assert response.status_code == 404
     assert "404.html" in [t.name for t in response.templates]
 

@@ -10,7 +10,7 @@ from innocities.accounts.models import User
 from municipalities.models import MunicipalityMembership, MunicipalityRole
 
 PROFILE = reverse("accounts:profile")
-INVITE = reverse("accounts:invite")
+INVITE = reverse("municipalities:invite")
 
 
 # --- profile -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from municipalities.assessments.models import (
 )
 from tests import factories as f
 from tests.assessments.helpers import close, make_round, questions, submit_levels
+from tests.concurrency import someone_else_inserts_first
 
 
 def _url(name: str, pk: int) -> str:
@@ -320,3 +321,25 @@ def test_list_query_count_does_not_grow_with_rounds(
     with django_assert_max_num_queries(7):
         response = client.get(_url("list", world.ale.pk))
     assert len(response.context["rounds"]) == count
+
+
+# --- two people at once -------------------------------------------------------------------
+
+
+def test_a_respondent_added_by_someone_else_at_the_same_moment_is_a_form_error(world, as_persona):
+    round = make_round(world)
+    Respondent.objects.filter(user=world.viewer).delete()
+
+    def other_coordinator_adds() -> Respondent:
+        return Respondent.objects.create(round=round, user=world.viewer, role="management")
+
+    with someone_else_inserts_first("assessments_respondent", other_coordinator_adds) as race:
+        response = as_persona("coordinator").post(
+            _url("respondents", round.pk), {"user": world.viewer.pk, "role": "staff"}
+        )
+    assert race, "the other addition did not happen: the test proves nothing"
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Someone else changed this at the same moment" in " ".join(form.non_field_errors())
+    assert form["role"].value() == "staff"
+    assert not round.respondents.filter(user=world.viewer).exists()

@@ -18,7 +18,7 @@ MAY_CHANGE = {"coordinator": 200, "manager": 200, "admin": 200, "viewer": 403}
 SAVED = {"coordinator": 302, "manager": 302, "admin": 302, "viewer": 403}
 
 RULES = {
-    "clusters:benchmark": Rule(
+    "portal:cluster_benchmark": Rule(
         get=readers(), post=WRONG_METHOD, kwargs=lambda w: {"pk": w.cluster_a.pk}
     ),
     "municipalities:settings": Rule(

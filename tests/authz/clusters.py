@@ -44,7 +44,7 @@ def _meeting_kwargs(w: Any) -> dict[str, int]:
 
 RULES = {
     "clusters:list": Rule(get=statuses(200), post=WRONG_METHOD),
-    "clusters:detail": Rule(get=readers(), post=WRONG_METHOD, kwargs=_cluster),
+    "portal:cluster_detail": Rule(get=readers(), post=WRONG_METHOD, kwargs=_cluster),
     # An empty POST from someone allowed re-renders the form with its errors (200).
     "clusters:member_add": Rule(get=managers(), post=managers(), kwargs=_cluster),
     "clusters:member_end": Rule(

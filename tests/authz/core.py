@@ -21,9 +21,9 @@ RULES = {
     # --- the portal's own -----------------------------------------------------------------
     "core:healthz": PUBLIC_GET_ONLY,
     # POST without a language redirects back; GET is not allowed, for anyone.
-    "core:set_language": Rule(get={p: 405 for p in PERSONAS}, post=REDIRECT_ALL),
+    "set_language": Rule(get={p: 405 for p in PERSONAS}, post=REDIRECT_ALL),
     "accounts:profile": Rule(get=SIGNED_IN, post=SIGNED_IN),
-    "accounts:invite": Rule(
+    "municipalities:invite": Rule(
         get=statuses(403, manager=200, other_manager=200, admin=200),
         post=statuses(403, manager=200, other_manager=200, admin=200),
     ),

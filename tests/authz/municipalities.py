@@ -15,8 +15,8 @@ METHOD_NOT_ALLOWED = statuses(405)
 MANAGERS_OF_ALE = {"manager": 200, "admin": 200}
 
 RULES = {
-    "municipalities:list": Rule(get=SIGNED_IN, post=METHOD_NOT_ALLOWED),
-    "municipalities:detail": Rule(
+    "portal:municipality_list": Rule(get=SIGNED_IN, post=METHOD_NOT_ALLOWED),
+    "portal:municipality_detail": Rule(
         get=SIGNED_IN, post=METHOD_NOT_ALLOWED, kwargs=lambda w: {"pk": w.ale.pk}
     ),
     "municipalities:members": Rule(

@@ -31,7 +31,7 @@ EDITORS = {"coordinator": 200, "viewer": 403, "manager": 200, "admin": 200}
 MANAGERS = {"coordinator": 403, "viewer": 403, "manager": 200, "admin": 200}
 
 RULES = {
-    "core:dashboard": Rule(get=statuses(200), post=statuses(NOT_ALLOWED)),
+    "portal:dashboard": Rule(get=statuses(200), post=statuses(NOT_ALLOWED)),
     "programs:list": Rule(get=statuses(200), post=statuses(NOT_ALLOWED)),
     "programs:detail": Rule(
         get=statuses(404, **READERS), post=statuses(NOT_ALLOWED), kwargs=_program

@@ -29,7 +29,7 @@ def test_person_logs_in_and_reaches_the_dashboard(page: Page, live_server, login
 
     login(page, live_server, person)
 
-    assert page.url == live_server.url + reverse("core:dashboard")
+    assert page.url == live_server.url + reverse("portal:dashboard")
     expect(page.get_by_role("navigation")).to_contain_text("Cora Coordinator")
 
 

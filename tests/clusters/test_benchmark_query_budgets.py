@@ -43,7 +43,7 @@ def test_benchmark_query_count_does_not_grow(
     grow(world, n)
     client = as_persona(persona)
     with django_assert_max_num_queries(budget):
-        response = client.get(reverse("clusters:benchmark", args=[world.cluster_a.pk]))
+        response = client.get(reverse("portal:cluster_benchmark", args=[world.cluster_a.pk]))
     assert response.status_code == 200
     benchmark = response.context["benchmark"]
     assert benchmark.contributors == n

@@ -20,15 +20,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from clusters import benchmarks
 from municipalities.services import municipality_share_benchmarks
+from programs import benchmarks
 from tests.clusters.benchmark_helpers import member
 
 NOT_SHARING = ("Alingsås", "Härryda")
 
 
 def url(world) -> str:
-    return reverse("clusters:benchmark", args=[world.cluster_a.pk])
+    return reverse("portal:cluster_benchmark", args=[world.cluster_a.pk])
 
 
 @pytest.fixture
@@ -202,7 +202,7 @@ def test_charts_are_inline_svg_images_that_say_their_numbers(scored, as_persona)
 
 def test_the_cluster_page_links_to_the_benchmark(world, as_persona):
     for persona in ("coordinator", "partner", "manager"):
-        html = as_persona(persona).get(reverse("clusters:detail", args=[world.cluster_a.pk]))
+        html = as_persona(persona).get(reverse("portal:cluster_detail", args=[world.cluster_a.pk]))
         assert url(world) in html.content.decode()
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from clusters.benchmarks import MIN_GROUP, aggregates_hidden, cluster_benchmark
-from innocities.core.permissions import load_roles
+from clusters.permissions import load_roles
 from municipalities.assessments.models import Dimension, Framework, Question, RoundStatus
+from programs.benchmarks import MIN_GROUP, aggregates_hidden, cluster_benchmark
 from tests import factories as f
 from tests.clusters.benchmark_helpers import closed_round, member, program_done
 from tests.clusters.helpers import new_municipality

@@ -16,7 +16,7 @@ from tests.clusters.helpers import new_municipality
 
 
 def detail_url(world) -> str:
-    return reverse("clusters:detail", args=[world.cluster_a.pk])
+    return reverse("portal:cluster_detail", args=[world.cluster_a.pk])
 
 
 def test_list_shows_a_coordinator_only_the_clusters_of_their_municipality(world, as_persona):

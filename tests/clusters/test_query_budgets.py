@@ -98,7 +98,7 @@ def test_cluster_detail_with_overview_query_count_does_not_grow(
     grow_cluster(world, n)
     client = as_persona(persona)
     with django_assert_max_num_queries(DETAIL_BUDGET):
-        response = client.get(reverse("clusters:detail", args=[world.cluster_a.pk]))
+        response = client.get(reverse("portal:cluster_detail", args=[world.cluster_a.pk]))
     assert response.status_code == 200
     assert len(response.context["overview"]) == n + 2
     assert response.context["history"]
@@ -111,7 +111,7 @@ def test_cluster_detail_for_a_reader_query_count_does_not_grow(
     grow_cluster(world, n)
     client = as_persona("coordinator")
     with django_assert_max_num_queries(DETAIL_BUDGET):
-        response = client.get(reverse("clusters:detail", args=[world.cluster_a.pk]))
+        response = client.get(reverse("portal:cluster_detail", args=[world.cluster_a.pk]))
     assert response.status_code == 200
 
 

@@ -13,6 +13,7 @@ from innocities.accounts.models import User
 from municipalities.models import Helix, Organisation
 from tests import factories as f
 from tests.clusters.helpers import new_municipality
+from tests.concurrency import someone_else_inserts_first
 
 TODAY = timezone.localdate
 
@@ -70,7 +71,7 @@ def test_manager_adds_a_municipality_and_sees_it_in_the_history(world, as_person
     membership = world.cluster_a.memberships.get(municipality=world.lerum)
     assert (membership.joined_on, membership.status) == (dt.date(2025, 1, 15), "observer")
     assert membership.history.get().history_user == world.manager
-    page = client.get(url("detail", world))
+    page = client.get(reverse("portal:cluster_detail", kwargs={"pk": world.cluster_a.pk}))
     change = page.context["history"][0]
     assert (change.subject, change.action, change.who) == ("Lerum", "added", world.manager)
     assert "Maja Manager" in page.content.decode()
@@ -398,7 +399,12 @@ def test_manager_ends_a_roster_entry_and_the_person_loses_access(world, as_perso
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.ended_on == TODAY()
-    assert as_persona("partner").get(url("detail", world)).status_code == 404
+    assert (
+        as_persona("partner")
+        .get(reverse("portal:cluster_detail", kwargs={"pk": world.cluster_a.pk}))
+        .status_code
+        == 404
+    )
 
 
 def test_a_roster_end_before_the_start_is_a_form_error(world, as_persona):
@@ -438,7 +444,9 @@ def test_manager_adds_a_shared_need(world, as_persona):
 
 
 def test_the_detail_page_offers_managers_the_need_form(world, as_persona):
-    response = as_persona("manager").get(url("detail", world))
+    response = as_persona("manager").get(
+        reverse("portal:cluster_detail", kwargs={"pk": world.cluster_a.pk})
+    )
     assert url("need_add", world) in response.content.decode()
 
 
@@ -457,3 +465,49 @@ def test_bad_need_input_re_renders_and_saves_nothing(world, as_persona, data, fi
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Need.objects.exists()
+
+
+# --- two people at once -------------------------------------------------------------------
+
+SAME_MOMENT = "Someone else changed this at the same moment. Reload the page and try again."
+
+
+def test_a_member_added_by_someone_else_at_the_same_moment_is_a_form_error(world, as_persona):
+    def admin_adds() -> ClusterMembership:
+        return ClusterMembership.objects.create(
+            cluster=world.cluster_a, municipality=world.lerum, joined_on=dt.date(2025, 1, 1)
+        )
+
+    with someone_else_inserts_first("clusters_clustermembership", admin_adds) as race:
+        response = as_persona("manager").post(
+            url("member_add", world),
+            {"municipality": world.lerum.pk, "joined_on": "2025-01-15", "status": "observer"},
+        )
+    assert race, "the other addition did not happen: the test proves nothing"
+    assert response.status_code == 200
+    assert SAME_MOMENT in errors_of(response)
+    assert response.context["form"]["joined_on"].value() == "2025-01-15"
+    assert not world.cluster_a.memberships.filter(municipality=world.lerum).exists()
+
+
+def test_a_person_put_on_the_roster_by_someone_else_at_the_same_moment_is_a_form_error(
+    world, as_persona
+):
+    def admin_adds() -> RosterEntry:
+        return RosterEntry.objects.create(
+            cluster=world.cluster_a,
+            user=world.outsider,
+            role=RosterRole.EXPERT,
+            started_on=dt.date(2025, 1, 1),
+        )
+
+    with someone_else_inserts_first("clusters_rosterentry", admin_adds) as race:
+        response = as_persona("manager").post(
+            url("person_add", world),
+            {"email": world.outsider.email, "role": RosterRole.EXPERT, "started_on": "2025-03-01"},
+        )
+    assert race, "the other addition did not happen: the test proves nothing"
+    assert response.status_code == 200
+    assert SAME_MOMENT in errors_of(response)
+    assert response.context["form"]["email"].value() == world.outsider.email
+    assert not world.cluster_a.roster.filter(user=world.outsider).exists()

@@ -221,7 +221,11 @@ def test_accepting_on_the_page_and_planning_a_joint_activity(cluster, world, as_
     assert Meeting.objects.get(title="Helix workshop").need == need
     page = client.get(_url("shared_needs", cluster)).content.decode()
     assert "Helix workshop" in page
-    detail = as_persona("coordinator").get(_url("detail", cluster)).content.decode()
+    detail = (
+        as_persona("coordinator")
+        .get(reverse("portal:cluster_detail", kwargs={"pk": cluster.pk}))
+        .content.decode()
+    )
     assert "Working with partners" in detail
     assert "1 joint activity" in detail
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from programs.indicators.models import Indicator, IndicatorValue
+from tests.concurrency import someone_else_inserts_first
 from tests.indicators.factories import IndicatorFactory, IndicatorValueFactory
 
 pytestmark = pytest.mark.django_db
@@ -333,6 +334,29 @@ def test_programme_and_cluster_pages_link_to_indicators(world, as_persona):
     ).content.decode()
     assert reverse("indicators:program_list", kwargs={"pk": world.program.pk}) in program_html
     cluster_html = client.get(
-        reverse("clusters:detail", kwargs={"pk": world.cluster_a.pk})
+        reverse("portal:cluster_detail", kwargs={"pk": world.cluster_a.pk})
     ).content.decode()
     assert reverse("indicators:cluster_list", kwargs={"pk": world.cluster_a.pk}) in cluster_html
+
+
+# --- two people at once -------------------------------------------------------------------
+
+
+def test_a_value_recorded_by_someone_else_at_the_same_moment_is_a_form_error(world, as_persona):
+    indicator = IndicatorFactory(program=world.program, frequency="yearly")
+
+    def manager_records() -> IndicatorValue:
+        return IndicatorValue.objects.create(
+            indicator=indicator, period=dt.date(2025, 1, 1), value=Decimal(7)
+        )
+
+    with someone_else_inserts_first("indicators_indicatorvalue", manager_records) as race:
+        response = as_persona("coordinator").post(
+            _url("value", indicator), {"period": "2025-05-10", "value": "12.5"}
+        )
+    assert race, "the other value was not recorded: the test proves nothing"
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Someone else changed this at the same moment" in " ".join(form.non_field_errors())
+    assert form["value"].value() == "12.5"
+    assert not indicator.values.exists()

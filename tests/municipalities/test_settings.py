@@ -160,7 +160,7 @@ def test_bad_input_re_renders_with_an_error_and_changes_nothing(world, as_person
 def test_the_municipality_page_links_to_the_settings_for_those_who_may_change_them(
     world, as_persona, persona, linked
 ):
-    url = reverse("municipalities:detail", kwargs={"pk": world.ale.pk})
+    url = reverse("portal:municipality_detail", kwargs={"pk": world.ale.pk})
     html = as_persona(persona).get(url).content.decode()
     assert (settings_url(world.ale) in html) is linked
 

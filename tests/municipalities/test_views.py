@@ -17,6 +17,7 @@ from municipalities.services import (
     municipality_membership_revoke,
 )
 from tests import factories as f
+from tests.concurrency import someone_else_inserts_first
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -30,11 +31,11 @@ def fast_hashers(settings):
 def list_url(**query: object) -> str:
     from urllib.parse import urlencode
 
-    return reverse("municipalities:list") + ("?" + urlencode(query) if query else "")
+    return reverse("portal:municipality_list") + ("?" + urlencode(query) if query else "")
 
 
 def detail_url(municipality) -> str:
-    return reverse("municipalities:detail", kwargs={"pk": municipality.pk})
+    return reverse("portal:municipality_detail", kwargs={"pk": municipality.pk})
 
 
 def members_url(municipality) -> str:
@@ -271,7 +272,7 @@ def test_other_manager_sees_no_programme_of_ale(world, as_persona):
 
 
 def test_detail_of_unknown_municipality_is_404(world, as_persona):
-    url = reverse("municipalities:detail", kwargs={"pk": 999999})
+    url = reverse("portal:municipality_detail", kwargs={"pk": 999999})
     assert as_persona("admin").get(url).status_code == 404
 
 
@@ -512,3 +513,27 @@ def test_revoke_twice_raises_a_validation_error(world):
     municipality_membership_revoke(membership=membership, actor=world.admin)
     with pytest.raises(ValidationError):
         municipality_membership_revoke(membership=membership, actor=world.admin)
+
+
+# --- two people at once -------------------------------------------------------------------
+
+
+def test_a_role_granted_by_someone_else_at_the_same_moment_is_a_form_error(world, as_persona):
+    def other_manager_grants() -> MunicipalityMembership:
+        return MunicipalityMembership.objects.create(
+            municipality=world.ale, user=world.outsider, role="viewer"
+        )
+
+    with someone_else_inserts_first(
+        "municipalities_municipalitymembership", other_manager_grants
+    ) as race:
+        response = as_persona("manager").post(
+            members_url(world.ale),
+            {"email": world.outsider.email, "role": "coordinator", "language": "sv"},
+        )
+    assert race, "the other grant did not happen: the test proves nothing"
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Someone else changed this at the same moment" in " ".join(form.non_field_errors())
+    assert form["email"].value() == world.outsider.email  # what the manager wrote is kept
+    assert not world.outsider.municipality_memberships.exists()  # nothing half-saved

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from clusters.forms import NeedAdminForm
 from clusters.models import SDG_GOALS, Need
 from clusters.services import need_create, need_update
-from municipalities.needs_forms import NeedAdminForm
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +249,7 @@ def test_edit_refuses_put(world, as_persona):
 
 
 def test_municipality_page_links_to_needs_for_readers_only(world, as_persona):
-    url = reverse("municipalities:detail", kwargs={"pk": world.ale.pk})
+    url = reverse("portal:municipality_detail", kwargs={"pk": world.ale.pk})
     assert _list(world) in as_persona("viewer").get(url).content.decode()
     assert _list(world) not in as_persona("partner").get(url).content.decode()
 

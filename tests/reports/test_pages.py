@@ -42,7 +42,7 @@ def test_programme_page_links_to_its_reports(world, as_persona):
 
 
 def test_cluster_page_links_its_managers_to_the_cluster_reports(world, as_persona):
-    url = reverse("clusters:detail", kwargs={"pk": world.cluster_a.pk})
+    url = reverse("portal:cluster_detail", kwargs={"pk": world.cluster_a.pk})
     link = reverse("reports:cluster_list", kwargs={"pk": world.cluster_a.pk})
     assert link in as_persona("manager").get(url).content.decode()
     assert link not in as_persona("coordinator").get(url).content.decode()

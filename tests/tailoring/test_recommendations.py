@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from clusters.models import Priority
-from innocities.core.permissions import load_roles
+from clusters.permissions import load_roles
 from programs.library import load_module_library
 from programs.tailoring.defaults import RulesFileError, seed_default_rules
 from programs.tailoring.models import RecommendationRule, RuleKind

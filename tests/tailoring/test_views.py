@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from clusters.models import Priority
 from clusters.services import shared_need_accept
-from programs.models import Program, ProgramStatus
+from programs.models import Program, ProgramModule, ProgramStatus
 from tests import factories as f
 from tests.assessments.helpers import close, closed_round, make_round, submit_levels
+from tests.concurrency import someone_else_inserts_first
 
 
 @pytest.fixture
@@ -270,3 +271,39 @@ def test_the_admin_s_index_lists_cluster_members_only(world, as_persona):
     page = as_persona("admin").get(reverse("tailoring:index")).content.decode()
     assert "Lerum" in page and "Ale" in page
     assert "Nowhere in particular" not in page
+
+
+# --- two people at once -------------------------------------------------------------------
+
+
+def test_a_module_added_by_someone_else_at_the_same_moment_is_a_form_error(
+    world, assessed, library, as_persona
+):
+    helix, culture = library["quadruple-helix"], library["innovation-culture"]
+    data = _post_data(
+        library,
+        target=f"program-{world.program.pk}",
+        starts_on=world.program.starts_on.isoformat(),
+        save="1",
+        **{f"include_{helix.pk}": "on", f"order_{helix.pk}": "1"},
+    )
+
+    def other_manager_extends() -> ProgramModule:
+        # Another manager's module takes the position this one is about to take.
+        return ProgramModule.objects.create(
+            program=world.program,
+            module_template=culture,
+            title="Innovation culture",
+            position=2,
+            starts_on=world.program.starts_on,
+            ends_on=world.program.ends_on,
+        )
+
+    with someone_else_inserts_first("programs_programmodule", other_manager_extends) as race:
+        response = as_persona("manager").post(_url(world), data)
+    assert race, "the other module was not added: the test proves nothing"
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Someone else changed this at the same moment" in " ".join(form.non_field_errors())
+    assert form["target"].value() == f"program-{world.program.pk}"
+    assert list(world.program.modules.values_list("position", flat=True)) == [1]

@@ -5,10 +5,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Cluster
+from clusters.models import Cluster, ClusterMembership
+from clusters.permissions import visible_clusters
 from innocities.core.permissions import Roles
 from municipalities.models import Country, County, Municipality, SkrGroup
-from municipalities.selectors import cluster_filter_choices, search_municipalities
+from municipalities.selectors import search_municipalities
 
 
 class MunicipalityFilter(django_filters.FilterSet):
@@ -46,7 +47,7 @@ class MunicipalityFilter(django_filters.FilterSet):
 
     def __init__(self, *args: object, roles: Roles, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["cluster"].queryset = cluster_filter_choices(roles)
+        self.filters["cluster"].queryset = visible_clusters(roles).order_by("name")
 
     def filter_search(
         self, queryset: QuerySet[Municipality], name: str, value: str
@@ -58,6 +59,5 @@ class MunicipalityFilter(django_filters.FilterSet):
     ) -> QuerySet[Municipality]:
         if not value:
             return queryset
-        return queryset.filter(
-            cluster_memberships__cluster=value, cluster_memberships__left_on__isnull=True
-        ).distinct()
+        members = ClusterMembership.objects.current().filter(cluster=value)
+        return queryset.filter(pk__in=members.values("municipality_id"))

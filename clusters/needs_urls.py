@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from municipalities import needs
+from clusters.views import needs
 
 app_name = "needs"
 

@@ -19,15 +19,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from clusters.models import Cluster
-from clusters.selectors import OverviewRow, progress_overview
 from innocities.core.permissions import Roles
 from municipalities.assessments.models import AssessmentRound, Dimension
 from municipalities.assessments.selectors import latest_scores_for
-from municipalities.models import Municipality
+from municipalities.models import BENCHMARK_MIN_GROUP, Municipality
+from programs.selectors import OverviewRow, progress_overview
 
-# Below this many contributing municipalities the cluster's mean and median are hidden from
-# everyone but managers: with two, the mean and your own score give the other's away.
-MIN_GROUP = 3
+MIN_GROUP = BENCHMARK_MIN_GROUP
 
 _ONE_DECIMAL = Decimal("0.1")
 
@@ -130,7 +128,7 @@ def cluster_benchmark(cluster: Cluster, *, roles: Roles, full_view: bool) -> Ben
     means. Progress: each visible member's current programme in the cluster.
     """
     memberships = list(
-        cluster.memberships.filter(left_on__isnull=True)
+        cluster.memberships.current()
         .select_related("municipality")
         .order_by("municipality__name", "pk")
     )

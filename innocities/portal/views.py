@@ -1,0 +1,244 @@
+"""The portal's cross-app pages: the dashboard, the municipality list and page, and the cluster
+page with its benchmarks. Each reads the apps below through their selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from clusters.charts import ProgressBar, ScorePoint, progress_svg, scale_svg
+from clusters.forms import NeedForm
+from clusters.permissions import get_cluster_for_user
+from clusters.selectors import (
+    cluster_meetings,
+    cluster_needs,
+    cluster_roster,
+    coming_meetings,
+    managed_clusters,
+    read_only_clusters,
+    roster_history,
+    stands_for_an_organisation,
+)
+from innocities.core.permissions import Level, roles_for
+from innocities.portal.filters import MunicipalityFilter
+from innocities.portal.selectors import (
+    municipalities_with_clusters,
+    municipality_access,
+    municipality_page,
+)
+from municipalities.permissions import get_reference_municipality
+from programs import benchmarks
+from programs.benchmarks import Benchmark, DimensionRow
+from programs.models import Program
+from programs.permissions import program_level
+from programs.selectors import (
+    ONGOING_PROGRAM_STATUSES,
+    cluster_overviews,
+    due_items,
+    partner_tasks,
+    program_rows,
+    program_summaries,
+    progress_overview,
+)
+
+PAGE_SIZE = 50
+DETAIL_MEETINGS = 5
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The home page: one section for each role the person holds (they may hold several).
+
+    Coordinators and viewers see their municipalities' ongoing programmes and what is due;
+    programme managers their clusters' members and programmes (administrators: every
+    cluster); other people on a roster (partner contacts, experts) their clusters and the
+    tasks their organisation takes part in. Everyone with a role sees the coming meetings of
+    the clusters they can read. The query count does not grow with the data.
+    """
+    roles = roles_for(request)
+    today = timezone.localdate()
+    # A section is shown when its key is not None (an empty list says "nothing here").
+    context: dict[str, object] = {
+        "has_role": roles.has_role,
+        "today": today,
+        "my_programs": None,
+        "overviews": None,
+        "rostered_clusters": None,
+        "partner_tasks": None,
+        "meetings": [],
+    }
+    if roles.municipality_ids:
+        programs = (
+            Program.objects.filter(
+                municipality_id__in=roles.municipality_ids, status__in=ONGOING_PROGRAM_STATUSES
+            )
+            .select_related("municipality", "cluster")
+            .order_by("municipality__name", "-starts_on", "pk")
+        )
+        rows = program_rows(programs, today=today)
+        context["my_programs"] = [
+            {"row": row, "can_edit": program_level(roles, row.program) >= Level.EDIT}
+            for row in rows
+        ]
+        context["due"] = due_items([row.program.pk for row in rows], today=today)
+    if roles.is_admin_or_manager:
+        context["overviews"] = cluster_overviews(managed_clusters(roles), today=today)
+    if roles.rostered_cluster_ids - roles.managed_cluster_ids and not roles.is_admin:
+        context["rostered_clusters"] = list(read_only_clusters(roles))
+        # Only people who stand for an organisation (partner contacts) get its task list.
+        if stands_for_an_organisation(request.user):  # type: ignore[arg-type]
+            context["partner_tasks"] = partner_tasks(request.user)  # type: ignore[arg-type]
+    if roles.has_role:
+        context["meetings"] = coming_meetings(roles)
+    return render(request, "portal/dashboard.html", context)
+
+
+# --- municipalities ---------------------------------------------------------------------
+
+
+@require_GET
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request)
+    queryset = municipalities_with_clusters(roles=roles).order_by("name", "country", "code")
+    filterset = MunicipalityFilter(request.GET or None, queryset=queryset, roles=roles)
+    # An invalid filter (e.g. a cluster outside the person's scope) shows its error and no rows
+    # rather than silently ignoring the filter.
+    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/municipality_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Reference data: every signed-in person may read every municipality's facts.
+    municipality = get_reference_municipality(request, pk).obj
+    roles = roles_for(request)
+    access = municipality_access(roles, municipality)
+    content = municipality_page(roles=roles, municipality=municipality, access=access)
+    summaries = program_summaries(program.pk for program in content.programs)
+    return render(
+        request,
+        "portal/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "access": access,
+            "memberships": content.memberships,
+            "needs": content.needs,
+            "people": content.people,
+            "programs": [(program, summaries.get(program.pk)) for program in content.programs],
+        },
+    )
+
+
+# --- clusters ---------------------------------------------------------------------------
+
+
+@require_GET
+def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone who may read the cluster sees its roster, meetings and shared needs; managers
+    and administrators also the progress overview, the roster history and the edit buttons."""
+    cluster, level = get_cluster_for_user(request, pk)
+    can_manage = level >= Level.MANAGE
+    roster = cluster_roster(cluster)
+    coming, past = cluster_meetings(cluster, limit=DETAIL_MEETINGS)
+    context = {
+        "cluster": cluster,
+        "can_manage": can_manage,
+        "roster": roster,
+        "coming_meetings": coming,
+        "past_meetings": past,
+        "needs": cluster_needs(cluster),
+    }
+    if can_manage:
+        context["overview"] = progress_overview(cluster, roster.memberships)
+        context["history"] = roster_history(cluster)
+        context["need_form"] = NeedForm()
+    return render(request, "portal/cluster_detail.html", context)
+
+
+@dataclass(frozen=True)
+class DimensionChart:
+    row: DimensionRow
+    svg: SafeString
+
+
+def _withheld(benchmark: Benchmark) -> str:
+    return _(
+        "cluster mean and median not shown: fewer than %(count)s municipalities, or they "
+        "would give away the score of a municipality that does not share"
+    ) % {"count": benchmark.min_group}
+
+
+def _dimension_charts(benchmark: Benchmark) -> list[DimensionChart]:
+    charts = []
+    for row in benchmark.dimensions:
+        points = [
+            ScorePoint(name=member.municipality.name, value=value, is_own=member.is_own)
+            for member, value in row.scores
+            if value is not None
+        ]
+        svg = scale_svg(
+            row.dimension.name,
+            mean=row.mean,
+            median=row.median,
+            contributors=row.contributors,
+            points=points,
+            withheld=_withheld(benchmark) if row.hidden else "",
+        )
+        charts.append(DimensionChart(row=row, svg=svg))
+    return charts
+
+
+def _progress_chart(benchmark: Benchmark) -> SafeString | None:
+    bars = [
+        ProgressBar(
+            name=row.municipality.name,
+            percent=row.overview.summary.percent_done,
+            overdue=row.overview.summary.overdue,
+            is_own=row.is_own,
+        )
+        for row in benchmark.progress
+        if row.overview.summary is not None
+    ]
+    if not bars:
+        return None
+    return progress_svg(_("Programme progress"), bars)
+
+
+@require_GET
+def cluster_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Maturity per dimension and programme progress, as charts and tables. Everyone who may
+    read the cluster; who sees which member is decided in ``programs.benchmarks``, and this
+    view only draws what it is given."""
+    cluster, level = get_cluster_for_user(request, pk)
+    data = benchmarks.cluster_benchmark(
+        cluster, roles=roles_for(request), full_view=level >= Level.MANAGE
+    )
+    return render(
+        request,
+        "portal/cluster_benchmark.html",
+        {
+            "cluster": cluster,
+            "benchmark": data,
+            "dimension_charts": _dimension_charts(data),
+            "progress_chart": _progress_chart(data),
+        },
+    )
