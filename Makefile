@@ -23,15 +23,15 @@ export UV_PYTHON_DOWNLOADS := never
 
 DEMO_PASSWORD := innocities-demo
 
-.PHONY: help run serve test lint format check check-migrations check-compose sync dirs \
-	demo-data logins clean
+.PHONY: help run serve test lint format check check-migrations check-compose check-layers \
+	check-types sync dirs demo-data logins clean
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT) with a Celery worker and beat; Ctrl-C stops all three"
 	@echo "make test    the whole test suite (PYTEST_ARGS='-k something' to narrow it)"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
-	@echo "make check   missing migrations, lint, docker-compose.yml validity"
+	@echo "make check   missing migrations, lint, the layer contract, types, docker-compose.yml validity"
 	@echo "make serve   only web, worker and beat (no setup, no demo data)"
 	@echo "make clean   remove var/ (database, mail, queue) and the virtualenv"
 
@@ -129,7 +129,15 @@ format: sync
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-check: lint check-migrations check-compose
+check: lint check-migrations check-layers check-types check-compose
+
+# The layer contract in pyproject.toml: an app imports only the apps below it.
+check-layers: sync
+	$(VENV)/bin/lint-imports --no-cache
+
+# mypy with django-stubs on the permission modules, services and selectors (pyproject.toml).
+check-types: sync
+	DEBUG=1 $(VENV)/bin/mypy
 
 check-migrations: sync
 	@# Models against migration files only: no database needed (an in-memory one stands in).
