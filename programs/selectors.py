@@ -310,6 +310,17 @@ def cluster_overviews(
     return [ClusterOverview(cluster=c, members=by_cluster[c.pk]) for c in clusters]
 
 
+def ongoing_programs(municipality_ids: Iterable[int]) -> QuerySet[Program]:
+    """The ongoing programmes of these municipalities, by municipality, the latest first."""
+    return (
+        Program.objects.filter(
+            municipality_id__in=list(municipality_ids), status__in=ONGOING_PROGRAM_STATUSES
+        )
+        .select_related("municipality", "cluster")
+        .order_by("municipality__name", "-starts_on", "pk")
+    )
+
+
 def partner_tasks(user: User, *, limit: int = 50) -> list[Task]:
     """Open tasks that a partner contact's organisations take part in.
 

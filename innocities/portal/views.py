@@ -36,12 +36,11 @@ from innocities.portal.selectors import (
 from municipalities.permissions import get_reference_municipality
 from programs import benchmarks
 from programs.benchmarks import Benchmark, DimensionRow
-from programs.models import Program
 from programs.permissions import program_level
 from programs.selectors import (
-    ONGOING_PROGRAM_STATUSES,
     cluster_overviews,
     due_items,
+    ongoing_programs,
     partner_tasks,
     program_rows,
     program_summaries,
@@ -75,14 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "meetings": [],
     }
     if roles.municipality_ids:
-        programs = (
-            Program.objects.filter(
-                municipality_id__in=roles.municipality_ids, status__in=ONGOING_PROGRAM_STATUSES
-            )
-            .select_related("municipality", "cluster")
-            .order_by("municipality__name", "-starts_on", "pk")
-        )
-        rows = program_rows(programs, today=today)
+        rows = program_rows(ongoing_programs(roles.municipality_ids), today=today)
         context["my_programs"] = [
             {"row": row, "can_edit": program_level(roles, row.program) >= Level.EDIT}
             for row in rows
