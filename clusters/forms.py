@@ -32,18 +32,8 @@ from clusters.selectors import (
     open_partner_organisations,
 )
 from innocities.accounts.models import User
-from innocities.core.forms import TEXT_MAX, DateInput
+from innocities.core.forms import TEXT_MAX, DateInput, DateTimeInput
 from municipalities.models import Helix, Municipality, Organisation
-
-
-class DateTimeInput(forms.DateTimeInput):
-    """The browser's date-and-time picker. Django reads and shows the value in the active
-    time zone, which the middleware sets from the person's profile."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def today() -> dt.date:

@@ -27,6 +27,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker. Django reads and shows the value in the active
+    time zone, which the middleware sets from the person's profile."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 def concurrent_edit_message() -> str:
     return _("Someone else changed this at the same moment. Reload the page and try again.")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from innocities.core.forms import DateInput
 from innocities.notifications.models import NotificationPreference
 
 
@@ -25,4 +26,4 @@ class PreferenceForm(forms.ModelForm):
             "hour",
             "paused_until",
         ]
-        widgets = {"paused_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"paused_until": DateInput()}
