@@ -1,6 +1,6 @@
 """Rules for the benchmark page and the municipality settings that feed it.
 
-``clusters:benchmark`` answers everyone who may read cluster A (Ale's coordinator and viewer,
+``portal:cluster_benchmark`` answers everyone who may read cluster A (Ale's coordinator and viewer,
 the partner contact, the manager, the admin) and 404 to everyone else; it is read-only. What
 each of them sees on it is tested in tests/clusters/test_benchmark_views.py.
 
