@@ -9,10 +9,12 @@ role, so a test says whose eyes it looks through: ``admin``, ``manager`` (cluste
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from clusters.models import Cluster, RosterRole
 from innocities.accounts.models import User
@@ -28,6 +30,20 @@ def media_root(settings, tmp_path):
     folder.mkdir()
     settings.MEDIA_ROOT = str(folder)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Every test starts in the default language (Swedish), as a fresh process does.
+
+    A request activates its reader's language in the thread and leaves it active (Django's
+    LocaleMiddleware does not switch back), so without this a test would run in whichever
+    language the previous test's last request happened to use, and pass or fail with the
+    order of the tests, which xdist changes.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def services_required() -> bool:
