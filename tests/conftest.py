@@ -8,13 +8,17 @@ role, so a test says whose eyes it looks through: ``admin``, ``manager`` (cluste
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import DatabaseError, connections, transaction
 from django.test import Client
 from django.utils import translation
 
@@ -24,6 +28,131 @@ from innocities.accounts.models import User
 from municipalities.models import Municipality, MunicipalityRole
 from programs.models import Program
 from tests import factories as f
+
+# --- test databases kept between runs (--reuse-db) ----------------------------------------
+# `make test` on a laptop keeps the test databases (--reuse-db) and so saves the migrations
+# at the start of every run. Two things would otherwise go wrong with a kept database:
+# - its schema is older than the code when a migration was added, edited or removed since (or
+#   the database was made from another checkout): each PostgreSQL test database holds the
+#   fingerprint of the migrations it was made from, and a different one makes it anew;
+# - the last run's transactional tests (live server, real workers) flushed every table, so
+#   what the data migrations seeded (the framework, reminder rules, the site's name) is gone:
+#   a kept database is flushed and the project's data migrations are run again, which gives
+#   the rows a new database starts with.
+
+PROJECT_PACKAGES = ("innocities", "municipalities", "clusters", "programs")
+FINGERPRINT_TABLE = "pytest_migrations_fingerprint"  # not a model: flush leaves it alone
+
+
+def migrations_fingerprint() -> str:
+    """A hash of the project's migration files and of uv.lock (the other apps' migrations)."""
+    base = Path(django_settings.BASE_DIR)
+    files = sorted(
+        path
+        for package in PROJECT_PACKAGES
+        for path in (base / package).rglob("*.py")
+        if path.parent.name == "migrations"
+    )
+    digest = hashlib.sha256()
+    for path in [*files, base / "uv.lock"]:
+        digest.update(f"{path.relative_to(base)}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _kept_database_fingerprint(alias: str) -> str | None:
+    """The fingerprint stored in ``alias``'s test database; None if it has none or is absent."""
+    connection = connections[alias]
+    name = connection.creation._get_test_db_name()
+    probe = connection.__class__({**connection.settings_dict, "NAME": name}, alias)
+    try:
+        with probe.cursor() as cursor:
+            cursor.execute(f"SELECT fingerprint FROM {FINGERPRINT_TABLE}")
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    finally:
+        probe.close()
+    return row[0] if row else None
+
+
+def _store_fingerprint(alias: str, fingerprint: str) -> None:
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {FINGERPRINT_TABLE} (fingerprint varchar(64) NOT NULL)"
+        )
+        cursor.execute(f"DELETE FROM {FINGERPRINT_TABLE}")
+        cursor.execute(f"INSERT INTO {FINGERPRINT_TABLE} VALUES (%s)", [fingerprint])
+
+
+def _replay_project_data_migrations(alias: str) -> None:
+    """Run the forward code of the project's data migrations again, in migration order.
+
+    With today's models (as tests/notifications/conftest.py does), on a just flushed database.
+    """
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    connection = connections[alias]
+    graph = MigrationLoader(connection).graph
+    plan: list[tuple[str, str]] = []
+    for leaf in graph.leaf_nodes():
+        plan += [key for key in graph.forwards_plan(leaf) if key not in plan]
+    with transaction.atomic(using=alias), connection.schema_editor() as schema_editor:
+        for key in plan:
+            migration = graph.nodes[key]
+            if not type(migration).__module__.startswith(PROJECT_PACKAGES):
+                continue
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, schema_editor)
+
+
+def _postgresql_aliases() -> list[str]:
+    # SQLite's test database lives in memory: it is new every run anyway.
+    return [alias for alias in connections if connections[alias].vendor == "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(
+    request: pytest.FixtureRequest,
+    django_db_keepdb: bool,
+    django_db_modify_db_settings: None,  # the xdist suffix is in the test database's name
+    django_db_blocker,
+) -> bool:
+    """--create-db, or a kept database made from other migrations than these: make it anew."""
+    if request.config.getvalue("create_db"):
+        return True
+    if not django_db_keepdb:
+        return False
+    fingerprint = migrations_fingerprint()
+    with django_db_blocker.unblock():
+        return any(
+            _kept_database_fingerprint(alias) != fingerprint for alias in _postgresql_aliases()
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_keepdb: bool, django_db_createdb: bool, django_db_blocker
+) -> None:
+    """A kept database starts each run as a new one would: see the comment above."""
+    if not django_db_keepdb:
+        return  # made for this run and dropped after it
+    with django_db_blocker.unblock():
+        if django_db_createdb:
+            fingerprint = migrations_fingerprint()
+            for alias in _postgresql_aliases():
+                _store_fingerprint(alias, fingerprint)
+            return
+        for alias in connections:
+            # As after a transactional test: post_migrate puts back content types, permissions
+            # and the default site; then the project's data migrations run again.
+            call_command(
+                "flush", verbosity=0, interactive=False, database=alias, reset_sequences=False
+            )
+            _replay_project_data_migrations(alias)
 
 
 @pytest.fixture(autouse=True)
