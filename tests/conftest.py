@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -28,6 +27,7 @@ from innocities.accounts.models import User
 from municipalities.models import Municipality, MunicipalityRole
 from programs.models import Program
 from tests import factories as f
+from tests.services import claim_redis_database
 
 # --- test databases kept between runs (--reuse-db) ----------------------------------------
 # `make test` on a laptop keeps the test databases (--reuse-db) and so saves the migrations
@@ -178,34 +178,6 @@ def default_language() -> Iterator[None]:
     translation.deactivate()
 
 
-# Redis has 16 databases unless its configuration says otherwise.
-REDIS_DATABASES = 16
-
-
-def xdist_worker() -> str:
-    """``gw0``, ``gw1``, … in a pytest-xdist worker; empty in a run without ``-n``."""
-    return os.environ.get("PYTEST_XDIST_WORKER", "")
-
-
-def redis_url_for_worker(url: str, worker: str) -> str:
-    """``url`` with a Redis database of the xdist worker's own: the configured one + 1 + n.
-
-    Celery's queues are Redis keys in the URL's database, so workers on different databases
-    can never take each other's tasks; a run without xdist keeps the configured database.
-    """
-    if not worker:
-        return url
-    parts = urlsplit(url)
-    base = int(parts.path.strip("/") or 0)
-    database = base + 1 + int(worker.removeprefix("gw"))
-    if database >= REDIS_DATABASES:
-        raise pytest.UsageError(
-            f"xdist worker {worker} would need Redis database {database}, but Redis has "
-            f"{REDIS_DATABASES} (0-{REDIS_DATABASES - 1}): run with fewer workers (-n)"
-        )
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
 def _drop_broker_connections() -> None:
     # Pools and producers are keyed by the old URL and folders; new ones open on next use.
     celery_app._pool = None
@@ -215,20 +187,23 @@ def _drop_broker_connections() -> None:
 @pytest.fixture(scope="session", autouse=True)
 def celery_broker_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A broker no other test process shares, so a real worker one test starts consumes only
-    that test process's tasks.
+    that test process's tasks: not another xdist worker's (whose tasks name rows in another
+    test database), not another test run's, not ``make run``'s.
 
-    Redis: each xdist worker (gw0, gw1, …) uses a database of its own, and passes it on to the
-    Celery workers it starts (tests read ``settings.CELERY_BROKER_URL``; ``child_env`` copies
-    the environment). The file-system broker: the queue is a folder of this process instead
-    of var/celery, which ``make run``'s worker reads.
+    Redis: this process claims a Redis database of its own for the session (see
+    ``tests.services.claim_redis_database``) and passes it on to the Celery workers it starts
+    (tests read ``settings.CELERY_BROKER_URL``; ``child_env`` copies the environment). The
+    file-system broker: the queue is a folder of this process instead of var/celery.
     """
     url = django_settings.CELERY_BROKER_URL
     previous_options = celery_app.conf.broker_transport_options
+    claim = None
     if url.startswith(("redis://", "rediss://")):
-        url = redis_url_for_worker(url, xdist_worker())
-        os.environ["CELERY_BROKER_URL"] = url
-        django_settings.CELERY_BROKER_URL = url
-        celery_app.conf.broker_url = url
+        claim = claim_redis_database(url, owner=f"pid {os.getpid()} {xdist_worker()}".strip())
+        if claim is not None:  # None: Redis is down, and the tests that need it say so
+            os.environ["CELERY_BROKER_URL"] = claim.url
+            django_settings.CELERY_BROKER_URL = claim.url
+            celery_app.conf.broker_url = claim.url
     elif url.startswith("filesystem://"):
         folder = tmp_path_factory.mktemp("celery")
         (folder / "queue").mkdir()
@@ -244,6 +219,13 @@ def celery_broker_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> I
     yield
     celery_app.conf.broker_transport_options = previous_options
     _drop_broker_connections()
+    if claim is not None:
+        claim.release()
+
+
+def xdist_worker() -> str:
+    """``gw0``, ``gw1``, … in a pytest-xdist worker; empty in a run without ``-n``."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def services_required() -> bool:
