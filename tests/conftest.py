@@ -8,6 +8,7 @@ role, so a test says whose eyes it looks through: ``admin``, ``manager`` (cluste
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from collections.abc import Iterator
@@ -258,8 +259,7 @@ class World:
     outsider: User
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     county = f.CountyFactory()
     ale = f.MunicipalityFactory(name="Ale", code="1440", county=county, skr_group="A2")
     alingsas = f.MunicipalityFactory(name="Alingsås", code="1489", county=county, skr_group="A2")
@@ -322,6 +322,80 @@ def world(db) -> World:
         partner=partner,
         outsider=outsider,
     )
+
+
+# Modules whose database tests all use the world (and none is transactional) share one world,
+# built once per module (and xdist worker), as Django's setUpTestData does for a class: the
+# world is ~30 rows with their history, and most of the suite's tests use it.
+SHARED_WORLD_MODULES = pytest.StashKey[set[str]]()
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _database_use(item: pytest.Item) -> tuple[bool, bool]:
+    """(uses the database, transactionally) as pytest-django will set the test up."""
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(names & TRANSACTIONAL_FIXTURES) or bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+    return marker is not None or transactional or "db" in names, transactional
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    verdict: dict[str, bool] = {}
+    for item in items:
+        uses_db, transactional = _database_use(item)
+        if not uses_db:
+            continue
+        module = item.nodeid.split("::")[0]
+        fits = not transactional and "world" in getattr(item, "fixturenames", ())
+        verdict[module] = verdict.get(module, True) and fits
+    config.stash[SHARED_WORLD_MODULES] = {module for module, fits in verdict.items() if fits}
+
+
+@pytest.fixture(scope="module")
+def _shared_world(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker
+) -> Iterator[World | None]:
+    """The module's world, inside a transaction rolled back after the module; None if the
+    module has a database test without the world, which must not see its rows.
+
+    Each test's own transaction nests inside (a savepoint), so what a test writes is gone
+    before the next one, and the ``world`` fixture hands each test a deep copy, so no test sees
+    another's changes to the Python objects either.
+    """
+    module = request.node.nodeid.split("::")[0]
+    if module not in request.config.stash.get(SHARED_WORLD_MODULES, set()):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_shared_world: World | None, db: None) -> World:
+    """Two clusters, three municipalities, two programmes and the personas (module docstring)."""
+    if _shared_world is not None:
+        return copy.deepcopy(_shared_world)
+    return build_world()
 
 
 PERSONAS = (
