@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from django.test import Client
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
 
 from clusters.models import Cluster, RosterRole
 from innocities import celery_app
@@ -340,10 +341,12 @@ def _database_use(item: pytest.Item) -> tuple[bool, bool]:
     """(uses the database, transactionally) as pytest-django will set the test up."""
     names = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
-    transactional = bool(names & TRANSACTIONAL_FIXTURES) or bool(
-        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-    )
-    return marker is not None or transactional or "db" in names, transactional
+    transactional = bool(names & TRANSACTIONAL_FIXTURES)
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        transactional = transactional or transaction or reset_sequences
+    uses = marker is not None or "db" in names or transactional
+    return uses, transactional
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
