@@ -120,7 +120,8 @@ serve: dirs
 
 # make test runs the suite in parallel: one pytest-xdist worker per core (TEST_WORKERS=0 runs
 # it in this process). Each worker has its own test database (suffix _gw0, _gw1, …), Redis
-# database, temporary folders and live server.
+# database, temporary folders and live server. --dist loadgroup hands out tests one by one in
+# their order, but keeps a module marked xdist_group (an expensive module fixture) on one worker.
 TEST_WORKERS ?= auto
 # A laptop keeps its test databases between runs; tests/conftest.py makes one anew when the
 # migrations changed and starts a kept one as a new one would. CI sets TEST_DB=--create-db.
@@ -133,7 +134,7 @@ TEST_COVERAGE_ARGS := $(if $(COVERAGE),--cov --cov-report=term:skip-covered)
 
 test: sync dirs
 	@mkdir -p var/coverage
-	$(PY) -m pytest -n $(TEST_WORKERS) $(TEST_DB) $(TEST_COVERAGE_ARGS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(TEST_DB) $(TEST_COVERAGE_ARGS) $(PYTEST_ARGS)
 
 lint: sync
 	$(VENV)/bin/ruff check .
