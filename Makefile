@@ -28,7 +28,7 @@ DEMO_PASSWORD := innocities-demo
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT) with a Celery worker and beat; Ctrl-C stops all three"
-	@echo "make test    the whole test suite (PYTEST_ARGS='-k something' to narrow it)"
+	@echo "make test    the whole test suite, in parallel (PYTEST_ARGS='-k something' to narrow it)"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make check   missing migrations, lint, the layer contract, types, docker-compose.yml validity"
@@ -118,8 +118,23 @@ serve: dirs
 
 # --- make test / lint / check --------------------------------------------------------------
 
+# make test runs the suite in parallel: one pytest-xdist worker per core (TEST_WORKERS=0 runs
+# it in this process). Each worker has its own test database (suffix _gw0, _gw1, …), Redis
+# database, temporary folders and live server. --dist loadgroup hands out tests one by one in
+# their order, but keeps a module marked xdist_group (an expensive module fixture) on one worker.
+TEST_WORKERS ?= auto
+# A laptop keeps its test databases between runs; tests/conftest.py makes one anew when the
+# migrations changed and starts a kept one as a new one would. CI sets TEST_DB=--create-db.
+TEST_DB ?= --reuse-db
+# COVERAGE=1 measures line coverage of the application packages and fails under the floor
+# in pyproject.toml ([tool.coverage.report] fail_under); CI sets it. A floor is about the
+# whole suite: do not combine it with PYTEST_ARGS that narrow the run.
+COVERAGE ?=
+TEST_COVERAGE_ARGS := $(if $(COVERAGE),--cov --cov-report=term:skip-covered)
+
 test: sync dirs
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@mkdir -p var/coverage
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(TEST_DB) $(TEST_COVERAGE_ARGS) $(PYTEST_ARGS)
 
 lint: sync
 	$(VENV)/bin/ruff check .

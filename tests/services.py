@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -50,6 +50,89 @@ def redis_answers(url: str, *, timeout: float = 2.0) -> bool:
         return False
     finally:
         client.close()
+
+
+# Redis has 16 databases (0-15) unless its configuration says otherwise.
+REDIS_DATABASES = 16
+# A claim outlives any test session; a crashed run's claim lapses after this.
+REDIS_CLAIM_SECONDS = 3 * 60 * 60
+REDIS_CLAIM_PREFIX = "innocities-tests:claim:"
+# Set in a database a test process has used: it may be emptied and used again.
+REDIS_OWNED_MARKER = "innocities-tests:owned"
+
+
+@dataclass
+class RedisDatabaseClaim:
+    """A Redis database that one test process has to itself until :meth:`release`."""
+
+    url: str
+    database: int
+    _registry: Any = field(repr=False)  # a client on the configured database, holding claims
+    _token: str = field(repr=False)
+
+    def _client(self) -> Any:
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
+    def release(self) -> None:
+        """Leave the database empty (but for the marker) and give up the claim."""
+        client = self._client()
+        try:
+            client.flushdb()
+            client.set(REDIS_OWNED_MARKER, "1")
+        finally:
+            client.close()
+        key = f"{REDIS_CLAIM_PREFIX}{self.database}"
+        if self._registry.get(key) == self._token.encode():
+            self._registry.delete(key)
+        self._registry.close()
+
+
+def claim_redis_database(url: str, *, owner: str) -> RedisDatabaseClaim | None:
+    """Claim a Redis database other than ``url``'s for this process; None if Redis is down.
+
+    Celery's queues are keys in the database the broker URL names, so Celery workers on
+    different databases never take each other's tasks. Concurrent test processes (xdist
+    workers, another checkout's run) each take a free one: a ``SET NX`` key in ``url``'s own
+    database says who holds which. Only a database that is empty or that a test process used
+    before (it carries a marker) is taken, so one a developer uses for something else is left
+    alone; a taken database is emptied first, so messages a crashed run left are gone.
+    """
+    import redis
+
+    parts = urlsplit(url)
+    configured = int(parts.path.strip("/") or 0)
+    token = f"{owner} {time.time():.3f}"
+    registry = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        registry.ping()
+    except (redis.RedisError, OSError):
+        registry.close()
+        return None
+    for database in range(REDIS_DATABASES):
+        if database == configured:
+            continue
+        key = f"{REDIS_CLAIM_PREFIX}{database}"
+        if not registry.set(key, token, nx=True, ex=REDIS_CLAIM_SECONDS):
+            continue
+        claimed_url = urlunsplit(parts._replace(path=f"/{database}"))
+        client = redis.Redis.from_url(claimed_url)
+        try:
+            if client.dbsize() and not client.exists(REDIS_OWNED_MARKER):
+                registry.delete(key)  # somebody's data: not ours to empty
+                continue
+            client.flushdb()
+            client.set(REDIS_OWNED_MARKER, "1")
+        finally:
+            client.close()
+        return RedisDatabaseClaim(claimed_url, database, registry, token)
+    registry.close()
+    raise RuntimeError(
+        f"no free Redis database for this test process at {url}: all are claimed by other "
+        f"test runs or hold other data (claims are keys {REDIS_CLAIM_PREFIX}* in database "
+        f"{configured}; they lapse after {REDIS_CLAIM_SECONDS // 3600} hours)"
+    )
 
 
 def database_url(settings_dict: Mapping[str, Any]) -> str:

@@ -67,7 +67,9 @@ APPS = (
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-pytestmark = pytest.mark.django_db
+# The demo is seeded once per module (``seeded``, several seconds): under xdist the module stays
+# on one worker (make test runs with --dist loadgroup) instead of being seeded on each.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
 
 def seed(*args: str) -> str:

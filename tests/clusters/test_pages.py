@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clusters import services
 from clusters.models import RosterRole
@@ -175,5 +175,8 @@ def test_roster_history_tells_an_ended_membership_from_an_edit(world):
     membership.note = "Left after the 2025 budget"
     membership._history_user = world.admin
     membership.save()
-    actions = [(c.subject, c.action) for c in roster_history(world.cluster_a)[:2]]
+    # The labels are translated: in English, as the world's people read the page (this test
+    # used to rely on the previous test's last request leaving English active).
+    with translation.override("en"):
+        actions = [(c.subject, c.action) for c in roster_history(world.cluster_a)[:2]]
     assert actions == [("Alingsås", "changed"), ("Alingsås", "ended")]
