@@ -4,13 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
-from innocities.core.permissions import roles_for
+from innocities.core.permissions import ANONYMOUS
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
+    # An error page made before RolesMiddleware ran (a bad Host header, say) has no roles:
+    # it shows the menu of someone who holds none.
     return {
         "SITE_URL": settings.SITE_URL,
-        "roles": SimpleLazyObject(lambda: roles_for(request)),
+        "roles": getattr(request, "roles", ANONYMOUS),
     }
