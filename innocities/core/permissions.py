@@ -101,10 +101,6 @@ class Roles:
         return bool(self.managed_cluster_ids)
 
     @property
-    def is_coordinator(self) -> bool:
-        return bool(self.coordinator_municipality_ids)
-
-    @property
     def is_admin_or_manager(self) -> bool:
         """Administrators and programme managers: they invite people, create and tailor
         programmes (each within their own scope)."""
