@@ -31,12 +31,23 @@ def load_roles(user: User | AnonymousUser) -> Roles:
         return Roles(is_admin=True)
     managed: set[int] = set()
     rostered: set[int] = set()
-    for cluster_id, role in (
-        RosterEntry.objects.current().filter(user=user).values_list("cluster_id", "role")
+    partner_organisations: set[int] = set()
+    partner_clusters: set[int] = set()
+    other_roles_clusters: set[int] = set()
+    for cluster_id, role, organisation_id in (
+        RosterEntry.objects.current()
+        .filter(user=user)
+        .values_list("cluster_id", "role", "organisation_id")
     ):
         rostered.add(cluster_id)
         if role == RosterRole.PROGRAMME_MANAGER:
             managed.add(cluster_id)
+        if role == RosterRole.PARTNER_CONTACT:
+            partner_clusters.add(cluster_id)
+            if organisation_id is not None:
+                partner_organisations.add(organisation_id)
+        else:
+            other_roles_clusters.add(cluster_id)
     coordinator: set[int] = set()
     viewer: set[int] = set()
     for municipality_id, role in MunicipalityMembership.objects.filter(user=user).values_list(
@@ -65,6 +76,8 @@ def load_roles(user: User | AnonymousUser) -> Roles:
         rostered_cluster_ids=frozenset(rostered),
         coordinator_municipality_ids=frozenset(coordinator),
         viewer_municipality_ids=frozenset(viewer),
+        partner_organisation_ids=frozenset(partner_organisations),
+        partner_only_cluster_ids=frozenset(partner_clusters - other_roles_clusters),
         load_cluster_memberships=load_cluster_memberships,
     )
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "clusters",
     "programs",
     "programs.indicators",
+    "programs.initiatives",
     "programs.tailoring",
 ]
 

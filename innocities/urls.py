@@ -26,6 +26,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("programmes/", include("programs.urls")),
     path("indicators/", include("programs.indicators.urls")),
+    path("initiatives/", include("programs.initiatives.urls")),
     path("tailoring/", include("programs.tailoring.urls")),
     path("needs/", include("clusters.needs_urls")),
     path("notifications/", include("innocities.notifications.urls")),

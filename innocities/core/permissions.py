@@ -71,6 +71,11 @@ class Roles:
     rostered_cluster_ids: frozenset[int] = field(default_factory=_ids)
     coordinator_municipality_ids: frozenset[int] = field(default_factory=_ids)
     viewer_municipality_ids: frozenset[int] = field(default_factory=_ids)
+    # The organisations a person is a partner contact for (open roster entries), and the
+    # clusters where a partner contact is all they are: there they see only what their
+    # organisation takes part in.
+    partner_organisation_ids: frozenset[int] = field(default_factory=_ids)
+    partner_only_cluster_ids: frozenset[int] = field(default_factory=_ids)
     # Which cluster memberships concern the person: (the open members of the clusters they
     # manage, the clusters their municipalities are open members of). A query, run on first
     # use only, so a page that never asks does not pay for it.
@@ -148,6 +153,44 @@ class Roles:
         if municipality_id in self.viewer_municipality_ids:
             return Level.READ
         return Level.NONE
+
+    def initiative_level(
+        self,
+        *,
+        municipality_id: int | None,
+        cluster_id: int | None,
+        organisation_ids: frozenset[int] = frozenset(),
+    ) -> Level:
+        """An innovation initiative, a municipality's own or a cluster's joint one.
+
+        Its municipality's coordinators EDIT and viewers READ; the managers of a cluster it
+        is an open member of READ (and may record a decision taken in a cluster meeting, see
+        ``may_record_cluster_decision``). A joint initiative is the cluster's: its managers
+        MANAGE it, everyone else who reads the cluster READs it, except a partner contact, who
+        sees only the initiatives their organisation takes part in (``organisation_ids``)."""
+        if self.is_admin:
+            return Level.MANAGE
+        if municipality_id is not None:
+            level = self.municipality_level(municipality_id)
+            if level == Level.MANAGE:  # a cluster manager: reads a member's own initiative
+                level = Level.READ
+        else:
+            assert cluster_id is not None
+            level = self.cluster_level(cluster_id)
+            if (
+                level == Level.READ
+                and cluster_id in self.partner_only_cluster_ids
+                and cluster_id not in self.member_cluster_ids
+            ):
+                level = Level.NONE
+        if level == Level.NONE and organisation_ids & self.partner_organisation_ids:
+            level = Level.READ
+        return level
+
+    def may_record_cluster_decision(self, municipality_id: int | None) -> bool:
+        """A programme manager records a gate decision taken in a cluster meeting on a
+        member municipality's initiative (they otherwise only read it)."""
+        return municipality_id is not None and self.manages_municipality(municipality_id)
 
 
 ANONYMOUS = Roles()
