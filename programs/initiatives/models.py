@@ -289,6 +289,12 @@ class Effort(models.Model):
         return f"{self.year} Q{self.quarter}"
 
 
+def in_reader_language(sv: str, en: str, nb: str) -> str:
+    """Content kept in each language, in the reader's (Swedish where a translation is missing)."""
+    language = (get_language() or "sv")[:2]
+    return {"en": en, "nb": nb}.get(language) or sv
+
+
 class CriterionCheck(models.TextChoices):
     """How a gate criterion is judged: by the person deciding, or from the initiative's data."""
 
@@ -334,9 +340,7 @@ class GateCriterion(models.Model):
 
     @property
     def text(self) -> str:
-        """The criterion in the reader's language (Swedish where no translation is given)."""
-        language = (get_language() or "sv")[:2]
-        return {"en": self.text_en, "nb": self.text_nb}.get(language) or self.text_sv
+        return in_reader_language(self.text_sv, self.text_en, self.text_nb)
 
     @property
     def is_manual(self) -> bool:
@@ -429,8 +433,17 @@ class GateDecision(models.Model):
         return self.decision in ADVANCING
 
     @property
-    def open_criteria(self) -> list[str]:
-        return [c["text"] for c in self.criteria if not c.get("holds")]
+    def criteria_read(self) -> list[tuple[str, bool]]:
+        """The frozen criteria as (text in the reader's language, whether it held)."""
+        return [
+            (
+                in_reader_language(
+                    c.get("text_sv", ""), c.get("text_en", ""), c.get("text_nb", "")
+                ),
+                bool(c.get("holds")),
+            )
+            for c in self.criteria
+        ]
 
 
 class AssumptionKind(models.TextChoices):

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterMembership, ClusterPartner, Meeting, Need, RosterEntry
 from innocities.accounts.models import User
 from municipalities.models import Helix, MunicipalityMembership, Organisation
 from programs.initiatives.models import (
     FIRST_STAGES,
+    STAGES,
     Assumption,
     CriterionCheck,
+    Decision,
+    Effort,
     GateCriterion,
+    GateDecision,
     Initiative,
+    InitiativePartner,
     Outcome,
+    Stage,
 )
 from programs.models import ProgramModule, ProgramStatus
 
@@ -148,3 +158,137 @@ def gate_criteria(initiative: Initiative, to_stage: str) -> list[CriterionStatus
             initiative.expected_benefits.strip() and initiative.estimated_cost_sek is not None
         )
     return [CriterionStatus(c, facts.get(c.judged_by)) for c in criteria]
+
+
+# --- the initiative's page -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageStep:
+    value: str
+    label: str
+    is_current: bool
+    is_passed: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str  # the kind of record: initiative, assumption, partner, effort, decision
+    label: str
+    action: str  # added, changed, removed
+    changes: list[str]
+
+
+@dataclass(frozen=True)
+class InitiativePage:
+    stages: list[StageStep]
+    assumptions: list[Assumption]
+    decisions: list[GateDecision]
+    partners: list[InitiativePartner]
+    efforts: list[Effort]
+    total_hours: Decimal
+    total_sek: Decimal
+    helices: list[str]
+    missing_helices: list[str]
+    open_critical: int
+    overdue_assumptions: int
+    gate_overdue: bool
+    history: list[HistoryEntry]
+
+
+def stage_steps(initiative: Initiative) -> list[StageStep]:
+    current = STAGES.index(initiative.stage)
+    return [
+        StageStep(value, str(Stage(value).label), index == current, index < current)
+        for index, value in enumerate(STAGES)
+    ]
+
+
+_ACTIONS = {"+": _("added"), "~": _("changed"), "-": _("removed")}
+
+
+def _changed_fields(model: Any, record: Any, previous: Any | None) -> list[str]:
+    if previous is None:
+        return []
+    names = []
+    for field in model._meta.concrete_fields:
+        if field.attname in ("id",) or field.attname.endswith("_at"):
+            continue
+        if getattr(record, field.attname) != getattr(previous, field.attname):
+            names.append(str(field.verbose_name))
+    return names
+
+
+def initiative_history(initiative: Initiative, *, limit: int = 30) -> list[HistoryEntry]:
+    """The latest changes to the initiative and its assumptions, partners, effort and
+    decisions, newest first (simple-history's records: admin edits show too). One query per
+    kind of record, whatever the history's length."""
+    entries: list[HistoryEntry] = []
+    sources: list[tuple[Any, Any, str]] = [
+        (Initiative, Initiative.history.filter(id=initiative.pk), _("initiative")),
+        (Assumption, Assumption.history.filter(initiative_id=initiative.pk), _("assumption")),
+        (
+            InitiativePartner,
+            InitiativePartner.history.filter(initiative_id=initiative.pk).select_related(
+                "organisation"
+            ),
+            _("partner"),
+        ),
+        (Effort, Effort.history.filter(initiative_id=initiative.pk), _("effort")),
+        (GateDecision, GateDecision.history.filter(initiative_id=initiative.pk), _("decision")),
+    ]
+    for model, records, what in sources:
+        rows = list(records.select_related("history_user").order_by("id", "history_id"))
+        previous: dict[int, Any] = {}
+        for record in rows:
+            before = previous.get(record.id)
+            previous[record.id] = record
+            label = (
+                record.organisation.name
+                if model is InitiativePartner
+                else f"{record.year} Q{record.quarter}"
+                if model is Effort
+                else getattr(record, "title", "")
+                or getattr(record, "statement", "")
+                or str(Decision(record.decision).label)
+            )
+            user = record.history_user
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=user.get_full_name() if user else _("the system"),
+                    what=str(what),
+                    label=label,
+                    action=str(_ACTIONS.get(record.history_type, "")),
+                    changes=(
+                        _changed_fields(model, record, before) if record.history_type == "~" else []
+                    ),
+                )
+            )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
+
+
+def initiative_page(initiative: Initiative, *, today: dt.date) -> InitiativePage:
+    """Everything the initiative's page shows, in a fixed number of queries."""
+    assumptions = list(initiative.assumptions.select_related("task"))
+    partners = list(initiative.partners.select_related("organisation"))
+    efforts = list(initiative.efforts.all())
+    kinds = {p.organisation.helix for p in partners} | {Helix.PUBLIC}
+    return InitiativePage(
+        stages=stage_steps(initiative),
+        assumptions=assumptions,
+        decisions=list(initiative.gate_decisions.select_related("meeting", "recorded_by")),
+        partners=partners,
+        efforts=efforts,
+        total_hours=sum((e.hours or Decimal(0) for e in efforts), Decimal(0)),
+        total_sek=sum((e.sek or Decimal(0) for e in efforts), Decimal(0)),
+        helices=[str(label) for value, label in Helix.choices if value in kinds],
+        missing_helices=[str(label) for value, label in Helix.choices if value not in kinds],
+        open_critical=sum(1 for a in assumptions if a.is_open and a.is_critical),
+        overdue_assumptions=sum(1 for a in assumptions if a.is_overdue(today)),
+        gate_overdue=initiative.gate_is_overdue(today),
+        history=initiative_history(initiative),
+    )

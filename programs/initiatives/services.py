@@ -177,13 +177,12 @@ def gate_decide(
         raise ValidationError(_("A stopped initiative takes no further decisions."))
     expected_next = next_stage(locked.stage)
     if to_stage != expected_next:
+        # Not tied to a field: the stage travels in a hidden one, whose errors no one sees.
         raise ValidationError(
-            {
-                "to_stage": _("Stages are not skipped: after “%(stage)s” comes “%(next)s”.")
-                % {
-                    "stage": locked.get_stage_display(),
-                    "next": Stage(expected_next).label if expected_next else "–",
-                }
+            _("Stages are not skipped: after “%(stage)s” comes “%(next)s”.")
+            % {
+                "stage": locked.get_stage_display(),
+                "next": Stage(expected_next).label if expected_next else "–",
             }
         )
     if decision == Decision.HOLD and locked.state == State.PARKED:
@@ -199,7 +198,10 @@ def gate_decide(
     statuses = gate_criteria(locked, to_stage)
     criteria = [
         {
-            "text": status.text,
+            # In every language, so the record reads right whoever opens it later.
+            "text_sv": status.criterion.text_sv,
+            "text_en": status.criterion.text_en,
+            "text_nb": status.criterion.text_nb,
             "holds": status.criterion.pk in manual_holding
             if status.holds is None
             else status.holds,
