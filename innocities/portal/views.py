@@ -36,6 +36,8 @@ from innocities.portal.selectors import (
 from municipalities.permissions import get_reference_municipality
 from programs import benchmarks
 from programs.benchmarks import Benchmark, DimensionRow
+from programs.initiatives.permissions import visible_initiatives
+from programs.initiatives.selectors import awaiting_decision
 from programs.permissions import program_level
 from programs.selectors import (
     cluster_overviews,
@@ -72,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rostered_clusters": None,
         "partner_tasks": None,
         "meetings": [],
+        "awaiting_decisions": None,
     }
     if roles.municipality_ids:
         rows = program_rows(ongoing_programs(roles.municipality_ids), today=today)
@@ -89,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             context["partner_tasks"] = partner_tasks(request.user)  # type: ignore[arg-type]
     if roles.has_role:
         context["meetings"] = coming_meetings(roles)
+        context["awaiting_decisions"] = awaiting_decision(visible_initiatives(roles), today=today)
     return render(request, "portal/dashboard.html", context)
 
 
@@ -126,6 +130,15 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = municipality_access(roles, municipality)
     content = municipality_page(roles=roles, municipality=municipality, access=access)
     summaries = program_summaries(program.pk for program in content.programs)
+    initiatives: dict[str, object] = {"awaiting_decisions": [], "can_create_initiative": False}
+    if access.see_people:
+        initiatives["awaiting_decisions"] = awaiting_decision(
+            visible_initiatives(roles).filter(municipality=municipality),
+            today=timezone.localdate(),
+        )
+        initiatives["can_create_initiative"] = (
+            roles.initiative_level(municipality_id=municipality.pk, cluster_id=None) >= Level.EDIT
+        )
     return render(
         request,
         "portal/municipality_detail.html",
@@ -136,6 +149,8 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needs": content.needs,
             "people": content.people,
             "programs": [(program, summaries.get(program.pk)) for program in content.programs],
+            "today": timezone.localdate(),
+            **initiatives,
         },
     )
 

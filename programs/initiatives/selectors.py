@@ -26,6 +26,7 @@ from programs.initiatives.models import (
     InitiativePartner,
     Outcome,
     Stage,
+    State,
 )
 from programs.models import ProgramModule, ProgramStatus
 
@@ -292,3 +293,35 @@ def initiative_page(initiative: Initiative, *, today: dt.date) -> InitiativePage
         gate_overdue=initiative.gate_is_overdue(today),
         history=initiative_history(initiative),
     )
+
+
+# --- initiatives shown on other pages --------------------------------------------------------
+
+# How far ahead a coming decision is worth a place on the dashboard and the municipality page.
+DECISION_HORIZON_DAYS = 30
+
+
+def awaiting_decision(
+    initiatives: QuerySet[Initiative], *, today: dt.date, limit: int = 10
+) -> list[Initiative]:
+    """Active initiatives whose next decision is overdue or due within the horizon, the most
+    urgent first (one query)."""
+    return list(
+        initiatives.filter(
+            state=State.ACTIVE,
+            next_gate_due_on__lte=today + dt.timedelta(days=DECISION_HORIZON_DAYS),
+        )
+        .exclude(stage=Stage.OPERATION)
+        .select_related("municipality", "cluster")
+        .order_by("next_gate_due_on", "title")[:limit]
+    )
+
+
+def initiatives_by_module(
+    initiatives: QuerySet[Initiative], module_ids: list[int]
+) -> dict[int, list[Initiative]]:
+    """The initiatives each programme module holds (one query)."""
+    by_module: dict[int, list[Initiative]] = {}
+    for initiative in initiatives.filter(module_id__in=module_ids).order_by("title"):
+        by_module.setdefault(initiative.module_id, []).append(initiative)  # type: ignore[arg-type]
+    return by_module

@@ -12,6 +12,9 @@ from django.views.decorators.http import require_GET
 
 from innocities.core.permissions import Level, roles_for
 from programs.forms import ProgramFilterForm, TaskFilterForm
+from programs.initiatives.models import Initiative
+from programs.initiatives.permissions import visible_initiatives
+from programs.initiatives.selectors import initiatives_by_module
 from programs.models import OPEN_STATUSES, Milestone, ProgramModule, ProgressStatus, Task
 from programs.permissions import get_program_for_user, visible_programs
 from programs.selectors import (
@@ -57,12 +60,19 @@ class ModuleSection:
     module: ProgramModule | None
     tasks: list[Task] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
 
 
 def _sections(
-    modules: list[ProgramModule], tasks: list[Task], milestones: list[Milestone]
+    modules: list[ProgramModule],
+    tasks: list[Task],
+    milestones: list[Milestone],
+    initiatives: dict[int, list[Initiative]],
 ) -> list[ModuleSection]:
-    sections = {module.pk: ModuleSection(module) for module in modules}
+    sections = {
+        module.pk: ModuleSection(module, initiatives=initiatives.get(module.pk, []))
+        for module in modules
+    }
     loose = ModuleSection(None)
     for task in tasks:
         sections.get(task.module_id, loose).tasks.append(task)  # type: ignore[arg-type]
@@ -89,10 +99,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         today=today,
         days=DUE_SOON_DAYS,
     )
+    modules = list(program.modules.all())
     sections = _sections(
-        list(program.modules.all()),
+        modules,
         list(tasks),
         list(program.milestones.select_related("owner")),
+        initiatives_by_module(
+            visible_initiatives(roles_for(request)), [module.pk for module in modules]
+        ),
     )
     return render(
         request,
