@@ -14,6 +14,7 @@ site): the browser is ``/usr/bin/chromium`` from Debian. A test that wants a bro
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -94,3 +95,34 @@ def log_in(page: Page, live_server: Any, user: User | str, password: str = PASSW
 def login() -> Login:
     """``login(page, live_server, user, password=PASSWORD)``: log in through the form."""
     return log_in
+
+
+# axe-core, as vendored by the axe-playwright-python package (no download at test time).
+AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"  # type: ignore[arg-type,union-attr]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Page, *, within: str = "main") -> list[dict[str, Any]]:
+    """The critical and serious WCAG 2.1 A/AA violations axe-core finds in ``within``."""
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate(
+        "([selector, tags]) => axe.run(selector, {runOnly: {type: 'tag', values: tags}})",
+        [within, WCAG_AA],
+    )
+    return [v for v in results["violations"] if v["impact"] in ("critical", "serious")]
+
+
+@pytest.fixture
+def assert_accessible() -> Callable[[Page], None]:
+    """``assert_accessible(page)``: fail with axe-core's findings if the page's main content
+    has a critical or serious WCAG 2.1 AA violation."""
+
+    def check(page: Page, within: str = "main") -> None:
+        found = axe_violations(page, within=within)
+        assert not found, "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in found
+        )
+
+    return check
