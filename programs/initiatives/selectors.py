@@ -48,7 +48,7 @@ class Owner:
             return ClusterMembership.objects.none().values_list("cluster_id", flat=True)
         return (
             ClusterMembership.objects.current()
-            .filter(municipality_id=self.municipality_id)
+            .filter(Q(municipality_id=self.municipality_id))
             .values_list("cluster_id", flat=True)
         )
 
@@ -79,13 +79,18 @@ def eligible_partners(owner: Owner) -> QuerySet[Organisation]:
 
 def eligible_leads(owner: Owner) -> QuerySet[User]:
     """Who may lead it: the municipality's people, or the people on the cluster's roster."""
+    people: QuerySet[Any, Any]
     if owner.municipality_id is not None:
-        people = MunicipalityMembership.objects.filter(municipality_id=owner.municipality_id)
+        people = MunicipalityMembership.objects.filter(
+            municipality_id=owner.municipality_id
+        ).values_list("user_id", flat=True)
     else:
-        people = RosterEntry.objects.current().filter(cluster_id=owner.cluster_id)
-    return User.objects.filter(is_active=True, pk__in=people.values("user_id")).order_by(
-        "full_name", "email"
-    )
+        people = (
+            RosterEntry.objects.current()
+            .filter(Q(cluster_id=owner.cluster_id))
+            .values_list("user_id", flat=True)
+        )
+    return User.objects.filter(is_active=True, pk__in=people).order_by("full_name", "email")
 
 
 def eligible_modules(owner: Owner) -> QuerySet[ProgramModule]:
@@ -227,7 +232,7 @@ def initiative_history(initiative: Initiative, *, limit: int = 30) -> list[Histo
     decisions, newest first (simple-history's records: admin edits show too). One query per
     kind of record, whatever the history's length."""
     entries: list[HistoryEntry] = []
-    sources: list[tuple[Any, Any, str]] = [
+    sources: list[tuple[Any, Any, Any]] = [
         (Initiative, Initiative.history.filter(id=initiative.pk), _("initiative")),
         (Assumption, Assumption.history.filter(initiative_id=initiative.pk), _("assumption")),
         (
@@ -259,7 +264,7 @@ def initiative_history(initiative: Initiative, *, limit: int = 30) -> list[Histo
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=user.get_full_name() if user else _("the system"),
+                    who=user.get_full_name() if user else str(_("the system")),
                     what=str(what),
                     label=label,
                     action=str(_ACTIONS.get(record.history_type, "")),
