@@ -391,6 +391,7 @@ def effort_record(
     return validated_save(effort, actor=actor)
 
 
+@transaction.atomic
 def portfolio_target_set(
     *, municipality: Municipality, actor: User, innovation_percent: int | None
 ) -> PortfolioTarget | None:
@@ -398,6 +399,7 @@ def portfolio_target_set(
     target = PortfolioTarget.objects.filter(municipality=municipality).first()
     if innovation_percent is None:
         if target is not None:
+            target._history_user = actor  # type: ignore[attr-defined]
             target.delete()
         return None
     target = target or PortfolioTarget(municipality=municipality)
