@@ -27,7 +27,8 @@ beside its model, because a lower app's pages may not import a higher app's mode
 - self-assessment round — ``municipalities.assessments.permissions.get_round_for_user``;
 - cluster, meeting — ``clusters.permissions.get_cluster_for_user``, ``get_meeting_for_user``;
 - programme, and an indicator's programme or cluster — ``programs.permissions``;
-- progress report — ``innocities.reports.permissions.get_report_for_user``.
+- progress report — ``innocities.reports.permissions.get_report_for_user``;
+- innovation initiative — ``programs.initiatives.permissions.get_initiative_for_user``.
 
 Children (tasks, needs, roster rows, indicators) are fetched through their parent.
 """
