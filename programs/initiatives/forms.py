@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Meeting
+from clusters.models import Meeting, Need
 from innocities.accounts.models import User
 from innocities.core.forms import TEXT_MAX, DateInput
 from municipalities.models import Organisation
@@ -96,9 +96,18 @@ class InitiativeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, owner: Owner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["need"].queryset = eligible_needs(owner)
-        self.fields["lead"].queryset = eligible_leads(owner)
-        self.fields["module"].queryset = eligible_modules(owner)
+        # What it is linked to now stays a valid choice even if no longer eligible for a new
+        # link (the lead left, the programme completed): editing the title must not fail.
+        current = self.instance
+        self.fields["need"].queryset = eligible_needs(owner) | Need.objects.filter(
+            pk=current.need_id
+        )
+        self.fields["lead"].queryset = eligible_leads(owner) | User.objects.filter(
+            pk=current.lead_id
+        )
+        self.fields["module"].queryset = eligible_modules(owner) | ProgramModule.objects.filter(
+            pk=current.module_id
+        )
         self.fields["estimated_cost_sek"].min_value = 0
         for name in ("description", "expected_benefits", "risk"):
             self.fields[name].max_length = TEXT_MAX

@@ -110,11 +110,22 @@ def initiative_create(
 
 @transaction.atomic
 def initiative_update(*, initiative: Initiative, actor: User, **fields: Any) -> Initiative:
+    """Edit what an initiative says. A link kept as it was (a lead who has since left, a
+    module of a programme now completed) stays; only a changed one must be eligible."""
+    before = {name: getattr(initiative, f"{name}_id") for name in ("need", "lead", "module")}
     for name in EDITABLE:
         if name in fields:
             setattr(initiative, name, fields[name])
+    changed = {
+        name: getattr(initiative, name)
+        for name in ("need", "lead", "module")
+        if getattr(initiative, f"{name}_id") != before[name]
+    }
     _check_links(
-        Owner.of(initiative), need=initiative.need, lead=initiative.lead, module=initiative.module
+        Owner.of(initiative),
+        need=changed.get("need"),
+        lead=changed.get("lead"),
+        module=changed.get("module"),
     )
     return validated_save(initiative, actor=actor)
 

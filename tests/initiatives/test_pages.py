@@ -451,3 +451,18 @@ def test_the_initiative_page_costs_the_same_queries_at_ten_times_the_data(world,
     _queries(client, _url("detail", small))  # warm the session and caches
     assert _queries(client, _url("detail", large)) == _queries(client, _url("detail", small))
     assert _queries(client, _url("gate", large)) == _queries(client, _url("gate", small))
+
+
+def test_editing_keeps_a_lead_who_has_left_but_refuses_to_pick_one(world, as_persona):
+    from municipalities.models import MunicipalityMembership
+
+    initiative = InitiativeFactory(municipality=world.ale, lead=world.viewer, title="Old title")
+    MunicipalityMembership.objects.filter(user=world.viewer).delete()  # the viewer left Ale
+    client = as_persona("coordinator")
+    data = {"title": "New title", "facet": "enhancement", "lead": world.viewer.pk}
+    assert client.post(_url("edit", initiative), data).status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.title, initiative.lead) == ("New title", world.viewer)
+    other = InitiativeFactory(municipality=world.ale)
+    response = client.post(_url("edit", other), {**data, "title": "Other"})
+    assert "lead" in response.context["form"].errors
