@@ -99,6 +99,12 @@ def _render_municipality(
             "portfolio": data.portfolio,
             "charts": _charts(data.portfolio),
             "can_edit": access.level >= Level.EDIT,
+            # A cluster's manager may set the target (MANAGE on the municipality) but does
+            # not create the municipality's own initiatives (Roles.initiative_level).
+            "can_create": roles_for(request).initiative_level(
+                municipality_id=access.obj.pk, cluster_id=None
+            )
+            >= Level.EDIT,
             "target_form": form,
         },
     )
