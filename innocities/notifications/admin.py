@@ -10,6 +10,7 @@ from innocities.notifications.models import Notification, NotificationPreference
 class ReminderRuleAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        "name_sv",
         "code",
         "category",
         "offset_days",
@@ -19,7 +20,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["category", "is_active", "escalate"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_sv", "name_nb", "code"]
 
 
 @admin.register(NotificationPreference)

@@ -22,6 +22,8 @@ class PreferenceForm(forms.ModelForm):
             "milestones",
             "meetings",
             "progress_updates",
+            "gates",
+            "assumptions",
             "delivery",
             "hour",
             "paused_until",

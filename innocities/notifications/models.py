@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,8 @@ class Category(models.TextChoices):
     MILESTONE = "milestone", _("Milestones")
     MEETING = "meeting", _("Meetings")
     PROGRESS_UPDATE = "progress_update", _("Progress updates")
+    GATE = "gate", _("Decision points")
+    ASSUMPTION = "assumption", _("Assumption tests")
 
 
 class Delivery(models.TextChoices):
@@ -33,7 +36,9 @@ class ReminderRule(models.Model):
     """
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200, blank=True)
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     offset_days = models.SmallIntegerField(
         _("offset (days)"),
@@ -75,7 +80,13 @@ class ReminderRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English where no translation is given)."""
+        language = (get_language() or "sv")[:2]
+        return {"sv": self.name_sv, "nb": self.name_nb}.get(language) or self.name
 
 
 class NotificationPreference(models.Model):
@@ -88,6 +99,16 @@ class NotificationPreference(models.Model):
     milestones = models.BooleanField(_("milestones"), default=True)
     meetings = models.BooleanField(_("meetings"), default=True)
     progress_updates = models.BooleanField(_("progress updates"), default=True)
+    gates = models.BooleanField(
+        _("decision points"),
+        default=True,
+        help_text=_("Innovation initiatives whose next decision point is near or overdue."),
+    )
+    assumptions = models.BooleanField(
+        _("assumption tests"),
+        default=True,
+        help_text=_("Assumptions of innovation initiatives to be tested by a date."),
+    )
     delivery = models.CharField(
         _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
@@ -119,6 +140,8 @@ class NotificationPreference(models.Model):
         Category.MILESTONE: "milestones",
         Category.MEETING: "meetings",
         Category.PROGRESS_UPDATE: "progress_updates",
+        Category.GATE: "gates",
+        Category.ASSUMPTION: "assumptions",
     }
 
     def wants(self, category: str) -> bool:

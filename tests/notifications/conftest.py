@@ -20,5 +20,6 @@ def default_rules(db) -> None:
     migration filled, so they are put back here (the migration's own list, idempotently)."""
     from django.apps import apps
 
-    migration = importlib.import_module("innocities.notifications.migrations.0002_default_rules")
-    migration.seed(apps, None)
+    for name in ("0002_default_rules", "0004_initiative_rules"):
+        migration = importlib.import_module(f"innocities.notifications.migrations.{name}")
+        migration.seed(apps, None)

@@ -25,11 +25,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from innocities.accounts.models import User
 from innocities.core.mail import build_email
 from innocities.notifications.models import (
+    Category,
     Delivery,
     Notification,
     NotificationPreference,
@@ -135,10 +137,22 @@ def build_reminder_email(notification: Notification) -> EmailMultiAlternatives:
     )
 
 
+# Reminders about initiatives belong to no programme: a digest groups them under their own
+# heading, not with the cluster meetings (the group without a title).
+INITIATIVE_CATEGORIES = (Category.GATE, Category.ASSUMPTION)
+
+
 def build_digest_email(user: User, notifications: list[Notification]) -> EmailMultiAlternatives:
     groups: dict[str, list[Notification]] = defaultdict(list)
+    with translation.override(user.language or "sv"):
+        initiatives = gettext("Innovation initiatives")
     for n in notifications:
-        groups[n.program.title if n.program else ""].append(n)
+        if n.program:
+            groups[n.program.title].append(n)
+        elif n.category in INITIATIVE_CATEGORIES:
+            groups[initiatives].append(n)
+        else:
+            groups[""].append(n)
     links = _links(user, ALL_CATEGORIES)
     return build_email(
         "digest",

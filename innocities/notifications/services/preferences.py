@@ -66,6 +66,8 @@ def preference_update(
     milestones: bool,
     meetings: bool,
     progress_updates: bool,
+    gates: bool,
+    assumptions: bool,
     delivery: str,
     hour: int,
     paused_until: dt.date | None,
@@ -79,7 +81,8 @@ def preference_update(
     now = now or timezone.now()
     pref, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     pref.tasks, pref.milestones, pref.meetings = tasks, milestones, meetings
-    pref.progress_updates, pref.delivery, pref.hour = progress_updates, delivery, hour
+    pref.progress_updates, pref.gates, pref.assumptions = progress_updates, gates, assumptions
+    pref.delivery, pref.hour = delivery, hour
     pref.paused_until = paused_until
     pref.full_clean()
     pref.save()

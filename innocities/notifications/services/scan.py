@@ -1,14 +1,14 @@
 """The scan: put every reminder due today in the outbox, once; retire stale rows.
 
 The outbox knows rules, recipients and rows. What is due, and for whom, each app says of its
-own things (``programs.reminders``, ``clusters.reminders``).
+own things (``programs.reminders``, ``clusters.reminders``, ``programs.initiatives.reminders``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,15 +28,41 @@ from innocities.notifications.models import (
 )
 from innocities.notifications.timing import STOCKHOLM, local_today, send_after
 from municipalities.selectors import user_countries
+from programs.initiatives.reminders import (
+    assumption_reminders,
+    assumptions_due_on,
+    gate_reminders,
+    gates_due_on,
+)
 from programs.reminders import (
-    ItemKind,
     item_reminders,
     items_due_on,
     latest_progress_updates,
     progress_update_reminders,
 )
 
-ITEM_KINDS: dict[str, ItemKind] = {Category.TASK: "task", Category.MILESTONE: "milestone"}
+# Things with a due date, by category: what is due on some days (to the managers when the rule
+# escalates), and the date each of some ids is still due on (absent: it reminds nobody now).
+DueOnDays = Callable[[Iterable[dt.date], bool], list[Due]]
+DueDates = Callable[[Iterable[int]], dict[int, dt.date]]
+DATED: dict[str, tuple[DueOnDays, DueDates]] = {
+    Category.TASK: (
+        lambda days, to_managers: item_reminders("task", days, to_managers=to_managers),
+        lambda ids: items_due_on("task", ids),
+    ),
+    Category.MILESTONE: (
+        lambda days, to_managers: item_reminders("milestone", days, to_managers=to_managers),
+        lambda ids: items_due_on("milestone", ids),
+    ),
+    Category.GATE: (
+        lambda days, to_managers: gate_reminders(days, to_managers=to_managers),
+        gates_due_on,
+    ),
+    Category.ASSUMPTION: (
+        lambda days, to_managers: assumption_reminders(days, to_managers=to_managers),
+        assumptions_due_on,
+    ),
+}
 
 # --- the scan -------------------------------------------------------------------------------
 
@@ -58,7 +84,8 @@ class ScanResult:
 
 
 def _item_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
-    """Tasks or milestones whose due date plus the rule's offset (and repeats) is today."""
+    """Dated things of the rule's category (tasks, milestones, decision points, assumption
+    tests) whose date plus the rule's offset (and repeats) is today."""
     first = today - dt.timedelta(days=rule.offset_days)
     if rule.repeat_every_days:
         repeats = {
@@ -67,9 +94,9 @@ def _item_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
         }
     else:
         repeats = {first: 0}
-    kind = ITEM_KINDS[rule.category]
+    due_on_days, _due_dates = DATED[rule.category]
     firings = []
-    for due in item_reminders(kind, repeats, to_managers=rule.escalate):
+    for due in due_on_days(repeats, rule.escalate):
         repeat = repeats[due.day]
         occurrence = due.day.isoformat() + (f"#{repeat:02d}" if repeat else "")
         firings.append(_Firing(rule=rule, due=due, occurrence=occurrence))
@@ -109,6 +136,8 @@ FIRINGS: dict[str, Callable[[ReminderRule, dt.date], list[_Firing]]] = {
     Category.MILESTONE: _item_firings,
     Category.MEETING: _meeting_firings,
     Category.PROGRESS_UPDATE: _progress_firings,
+    Category.GATE: _item_firings,
+    Category.ASSUMPTION: _item_firings,
 }
 
 
@@ -174,7 +203,8 @@ def _retire_stale(today: dt.date) -> tuple[int, int]:
 
     Superseded: the item's date moved (the occurrence names the old date) or a newer overdue
     repeat replaced it. Cancelled: the item is done or cancelled, the programme is no longer
-    active, the meeting was cancelled or the invitee declined, the update was written.
+    active, the meeting was cancelled or the invitee declined, the update was written, the
+    decision was taken (or the initiative parked or stopped), the assumption was tested.
     """
     pending = list(
         Notification.objects.filter(status=NotificationStatus.PENDING).values(
@@ -195,9 +225,9 @@ def _retire_stale(today: dt.date) -> tuple[int, int]:
     supersede: set[int] = set()
     cancel: set[int] = set()
 
-    for category, kind in ITEM_KINDS.items():
+    for category, (_due_on_days, due_dates) in DATED.items():
         rows = by_category.get(category, [])
-        due_on = items_due_on(kind, {r["object_id"] for r in rows}) if rows else {}
+        due_on = due_dates({r["object_id"] for r in rows}) if rows else {}
         latest: dict[tuple[int, int, int], str] = {}
         for row in rows:
             if row["rule__repeat_every_days"]:
