@@ -5,8 +5,8 @@ milestones, meetings, indicators and their values, assessment dimensions or memb
 municipalities, and returned as plain JSON (strings, numbers, lists, dicts; Decimals as
 strings) so it can be stored as the report's frozen snapshot.
 
-Keys added later (``indicators``, ``assessment``, ``maturity``) are missing from snapshots
-built before them: templates test for the key, never assume it.
+Keys added later (``indicators``, ``assessment``, ``maturity``, ``initiatives``) are missing
+from snapshots built before them: templates test for the key, never assume it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clusters.models import Attendance, Cluster, Meeting, MeetingStatus, Reply
+from innocities.reports.initiatives import cluster_scope, initiative_figures, municipality_scope
 from innocities.reports.models import ProgressReport, ReportStatus
 from innocities.reports.outcomes import assessment_figures, indicator_figures, maturity_figures
 from municipalities.models import MunicipalityMembership
@@ -262,6 +263,7 @@ def program_figures(
         "attendance": _attendance(program.cluster_id, [program.municipality_id], start_at, end_at),
         "indicators": indicator_figures(program.indicators.order_by("name", "pk")),
         "assessment": assessment_figures(program.municipality),
+        "initiatives": initiative_figures(municipality_scope(program.municipality_id), start, end),
     }
     return figures, items
 
@@ -345,6 +347,9 @@ def cluster_figures(
         ),
         "indicators": indicator_figures(cluster.indicators.order_by("name", "pk")),
         "maturity": maturity_figures(memberships),
+        "initiatives": initiative_figures(
+            cluster_scope(cluster.pk, [m.municipality_id for m in memberships]), start, end
+        ),
     }
     return figures, csv_rows
 

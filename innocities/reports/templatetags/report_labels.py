@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from municipalities.assessments.models import localized
 from programs.indicators.models import Direction
 from programs.indicators.svg import format_number, trend_svg
+from programs.initiatives.models import AssumptionKind, Body, Decision, Outcome, Stage
 from programs.models import ItemStatus, ProgramStatus, ProgressStatus
 
 register = template.Library()
@@ -25,6 +26,14 @@ _LABELS = {
     **dict(ProgramStatus.choices),
 }
 _DIRECTIONS = dict(Direction.choices)
+# The innovation process's values (kept apart: "need" is both a stage and a kind of assumption).
+_INITIATIVE_LABELS = {
+    "stage": dict(Stage.choices),
+    "decision": dict(Decision.choices),
+    "body": dict(Body.choices),
+    "outcome": dict(Outcome.choices),
+    "assumption_kind": dict(AssumptionKind.choices),
+}
 
 
 @register.filter
@@ -37,6 +46,15 @@ def status_label(value: str | None) -> str:
 @register.filter
 def kind_label(value: str) -> str:
     return _("Milestone") if value == "milestone" else _("Task")
+
+
+@register.filter
+def initiative_label(value: str | None, kind: str) -> str:
+    """A frozen stage, decision, body, outcome or assumption kind in the reader's language:
+    ``{{ gate.decision|initiative_label:"decision" }}``."""
+    if not value:
+        return "–"
+    return str(_INITIATIVE_LABELS[kind].get(value, value))
 
 
 @register.filter
