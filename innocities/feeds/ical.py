@@ -1,4 +1,5 @@
-"""RFC 5545 calendars from meetings, tasks and milestones, with the icalendar library.
+"""RFC 5545 calendars from meetings, tasks, milestones and initiatives' decision points, with
+the icalendar library.
 
 UIDs are ``<kind>-<pk>@innocities`` so a calendar program updates an event in place instead of
 adding a copy; SEQUENCE counts the row's history records, so it only ever grows.
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
 from clusters.models import Meeting, MeetingStatus
+from programs.initiatives.models import Initiative, Stage
 from programs.models import Milestone, Task
 
 PRODID = "-//Innocities//Innocities portal//EN"
@@ -90,12 +92,36 @@ def due_event(item: Task | Milestone, kind: str, now: dt.datetime) -> Event:
     return event
 
 
+def gate_event(initiative: Initiative, now: dt.datetime) -> Event:
+    """An all-day event on the day the initiative's next decision is due."""
+    assert initiative.next_gate_due_on is not None  # the feed selects dated ones
+    url = absolute(reverse("initiatives:detail", kwargs={"pk": initiative.pk}))
+    following = initiative.next_stage
+    event = Event()
+    event.add("uid", f"gate-{initiative.pk}@innocities")
+    _stamp(event, initiative, now)
+    event.add("dtstart", initiative.next_gate_due_on)
+    event.add("dtend", initiative.next_gate_due_on + dt.timedelta(days=1))
+    event.add("summary", _("Decision point: %(title)s") % {"title": initiative.title})
+    gate = (
+        _("Decision on moving from “%(stage)s” to “%(next)s”.")
+        % {"stage": initiative.get_stage_display(), "next": Stage(following).label}
+        if following
+        else ""
+    )
+    event.add("description", "\n\n".join(p for p in (initiative.owner_name, gate, url) if p))
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def build_calendar(
     name: str,
     *,
     meetings: Iterable[Meeting] = (),
     tasks: Iterable[Task] = (),
     milestones: Iterable[Milestone] = (),
+    gates: Iterable[Initiative] = (),
 ) -> bytes:
     now = timezone.now()
     calendar = new_calendar(name)
@@ -105,4 +131,6 @@ def build_calendar(
         calendar.add_component(due_event(task, "task", now))
     for milestone in milestones:
         calendar.add_component(due_event(milestone, "milestone", now))
+    for initiative in gates:
+        calendar.add_component(gate_event(initiative, now))
     return calendar.to_ical()

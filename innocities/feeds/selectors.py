@@ -17,6 +17,8 @@ from clusters.models import Cluster, Meeting, MeetingParticipant, Reply
 from clusters.permissions import visible_clusters
 from innocities.accounts.models import User
 from innocities.core.permissions import Roles
+from programs.initiatives.models import Initiative, Stage, State
+from programs.initiatives.permissions import visible_initiatives
 from programs.models import OPEN_STATUSES, Milestone, Program, ProgramStatus, Task
 from programs.permissions import visible_programs
 
@@ -81,3 +83,15 @@ def user_feed_tasks(user: User, roles: Roles, *, since: dt.date) -> QuerySet[Tas
 def user_feed_milestones(user: User, roles: Roles, *, since: dt.date) -> QuerySet[Milestone]:
     """Open milestones the person owns or whose programme they coordinate."""
     return _open_items(Milestone, user, roles, since)
+
+
+def user_feed_gates(roles: Roles, *, since: dt.date) -> QuerySet[Initiative]:
+    """The next decision points of the active initiatives the person may read (an initiative
+    in operation has none)."""
+    initiatives = (
+        visible_initiatives(roles)
+        .filter(state=State.ACTIVE, next_gate_due_on__gte=since)
+        .exclude(stage=Stage.OPERATION)
+        .select_related("municipality", "cluster")
+    )
+    return _with_revision(initiatives, Initiative).order_by("next_gate_due_on", "pk")

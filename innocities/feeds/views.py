@@ -62,6 +62,7 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
             milestones=selectors.user_feed_milestones(
                 owner, roles, since=timezone.localdate(since)
             ),
+            gates=selectors.user_feed_gates(roles, since=timezone.localdate(since)),
         )
     return _calendar_response(body, "innocities.ics")
 
