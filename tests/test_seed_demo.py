@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.utils import timezone
 
@@ -25,11 +26,32 @@ from innocities.demo.partnership import (
     PEOPLE,
     SMALL_AND_MEDIUM_GROUPS,
 )
+from innocities.notifications.models import Category as NotificationCategory
+from innocities.notifications.models import Notification
+from innocities.notifications.services import reminders_scan
+from innocities.reports.models import ProgressReport
+from innocities.reports.selectors import program_figures
+from innocities.reports.services import previous_month
 from municipalities.assessments.models import RespondentRole, RespondentStatus
 from municipalities.assessments.selectors import latest_closed_round, round_scores
 from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
 from municipalities.reference import DATA_DIR, read_reference_data
 from programs.indicators.models import Indicator
+from programs.initiatives.models import (
+    STAGES,
+    Assumption,
+    Body,
+    Decision,
+    Effort,
+    Facet,
+    GateDecision,
+    Initiative,
+    InitiativePartner,
+    Outcome,
+    PortfolioTarget,
+    Stage,
+    State,
+)
 from programs.models import (
     OPEN_STATUSES,
     ItemStatus,
@@ -62,6 +84,7 @@ APPS = (
     "programs",
     "indicators",
     "tailoring",
+    "initiatives",
 )
 
 
@@ -422,3 +445,143 @@ def test_a_tailored_draft_keeps_the_reasons_its_modules_were_recommended(seeded)
     assert all(is_working_day(day, "SE") for day in due)
     template_programme = Program.objects.get(title="Vårgårda – smart rural municipality 2030")
     assert all(m.reason.startswith("Ingår i mallen") for m in template_programme.modules.all())
+
+
+# --- the innovation process ----------------------------------------------------------------
+
+
+def test_each_municipality_with_a_programme_has_initiatives_across_all_stages(seeded):
+    with_programme = set(Program.objects.values_list("municipality_id", flat=True))
+    assert len(with_programme) == 9
+    counts = dict(
+        Initiative.objects.filter(municipality__isnull=False)
+        .values_list("municipality_id")
+        .annotate(n=Count("pk"))
+    )
+    assert set(counts) == with_programme
+    assert all(3 <= n <= 6 for n in counts.values()), counts
+    assert set(Initiative.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(Initiative.objects.values_list("state", flat=True)) == set(State.values)
+    assert set(Initiative.objects.values_list("facet", flat=True)) == set(Facet.values)
+
+
+def test_initiatives_have_a_back_dated_gate_history_that_explains_their_stage(seeded):
+    today = timezone.localdate()
+    for initiative in Initiative.objects.prefetch_related("gate_decisions"):
+        gates = sorted(initiative.gate_decisions.all(), key=lambda g: g.decided_on)
+        advanced = [g for g in gates if g.advanced]
+        if advanced:
+            # Every move is a recorded decision, one stage at a time, in the past.
+            assert advanced[-1].to_stage == initiative.stage, initiative
+            assert initiative.stage_since == advanced[-1].decided_on
+            assert all(STAGES.index(g.to_stage) == STAGES.index(g.from_stage) + 1 for g in gates)
+        assert all(g.decided_on < today for g in gates)
+    assert GateDecision.objects.count() >= 40
+    assert {Decision.PIVOT, Decision.HOLD, Decision.STOP, Decision.GO_WITH_CONDITIONS} <= set(
+        GateDecision.objects.values_list("decision", flat=True)
+    )
+
+
+def test_assumptions_some_invalidated_with_a_lesson_and_exactly_one_overdue(seeded):
+    today = timezone.localdate()
+    invalidated = Assumption.objects.filter(outcome=Outcome.INVALIDATED)
+    assert invalidated.count() >= 3
+    assert all(a.learning and a.resolved_on for a in invalidated)
+    overdue = [a for a in Assumption.objects.select_related("initiative") if a.is_overdue(today)]
+    assert [(a.initiative.municipality.code, a.statement) for a in overdue] == [
+        ("1442", "Hushållen vill se sin förbrukning i en app")
+    ]
+    # And one decision past its date, in the coordinator's municipality.
+    late = [
+        i for i in Initiative.objects.select_related("municipality") if i.gate_is_overdue(today)
+    ]
+    assert [(i.municipality.code, i.title) for i in late] == [("1442", "Smarta vattenmätare")]
+
+
+def test_a_pilot_in_cluster_a_has_passed_to_implementation(seeded):
+    cluster_a = Cluster.objects.get(name=CLUSTER_A)
+    passed = Initiative.objects.filter(
+        municipality__cluster_memberships__cluster=cluster_a, stage=Stage.IMPLEMENTATION
+    )
+    assert [i.title for i in passed] == ["Anropsstyrd trafik i Nårunga"]
+    gate = passed[0].gate_decisions.get(from_stage=Stage.PILOT)
+    assert gate.to_stage == Stage.IMPLEMENTATION and gate.advanced
+    assert passed[0].efforts.count() == 4
+
+
+def test_the_joint_initiative_started_from_the_accepted_shared_need(seeded):
+    cluster_a = Cluster.objects.get(name=CLUSTER_A)
+    (joint,) = Initiative.objects.filter(cluster__isnull=False)
+    assert joint.cluster == cluster_a
+    assert joint.need == cluster_a.needs.get(proposal_key="dimension:helix")
+    assert joint.lead.email == "manager@demo.innocities.se"
+    assert set(joint.gate_decisions.values_list("body", flat=True)) == {Body.CLUSTER}
+
+
+def test_partners_come_from_the_cluster_and_cluster_a_pilots_lack_civil_society(seeded):
+    for partner in InitiativePartner.objects.select_related("initiative", "organisation"):
+        owner = partner.initiative.cluster_id or None
+        clusters = (
+            [owner]
+            if owner
+            else list(
+                partner.initiative.municipality.cluster_memberships.values_list(
+                    "cluster_id", flat=True
+                )
+            )
+        )
+        assert partner.organisation.cluster_partnerships.filter(cluster_id__in=clusters).exists()
+    assert set(InitiativePartner.objects.values_list("organisation__helix", flat=True)) == set(
+        Helix.values
+    )
+
+    def pilot_helices(cluster_name: str) -> set[str]:
+        return set(
+            InitiativePartner.objects.filter(
+                initiative__municipality__cluster_memberships__cluster__name=cluster_name,
+                initiative__stage__in=(Stage.PILOT, Stage.IMPLEMENTATION),
+            ).values_list("organisation__helix", flat=True)
+        )
+
+    assert Helix.CIVIL_SOCIETY not in pilot_helices(CLUSTER_A)  # the warning shows
+    assert Helix.CIVIL_SOCIETY in pilot_helices(CLUSTER_B)
+
+
+def test_effort_over_the_last_quarters_and_some_portfolio_targets(seeded):
+    today = timezone.localdate()
+    current = (today.year, (today.month - 1) // 3 + 1)
+    quarters = set(Effort.objects.values_list("year", "quarter"))
+    assert len(quarters) == 4 and current not in quarters
+    operating = Effort.objects.filter(initiative__stage=Stage.OPERATION)
+    assert operating.exists() and Effort.objects.exclude(initiative__stage=Stage.OPERATION)
+    assert dict(
+        PortfolioTarget.objects.values_list("municipality__code", "innovation_percent")
+    ) == {"1442": 75, "1466": 40, "2085": 70}
+
+
+def test_the_demo_s_dates_put_initiative_reminders_in_the_outbox_on_the_day(seeded):
+    from django.apps import apps as migrated
+
+    for name in ("0002_default_rules", "0004_initiative_rules"):
+        importlib.import_module(f"innocities.notifications.migrations.{name}").seed(migrated, None)
+    reminders_scan()
+    fired = set(
+        Notification.objects.filter(
+            category__in=(NotificationCategory.GATE, NotificationCategory.ASSUMPTION)
+        ).values_list("rule__code", "recipient__email")
+    )
+    assert {
+        ("gate-14", "coordinator@demo.innocities.se"),
+        ("gate-overdue", "coordinator@demo.innocities.se"),
+        ("gate-late-managers", "manager@demo.innocities.se"),
+        ("assumption-7", "coordinator@demo.innocities.se"),
+        ("assumption-overdue", "coordinator@demo.innocities.se"),
+    } <= fired
+
+
+def test_last_month_s_report_of_the_coordinator_s_programme_has_initiative_news(seeded):
+    program = Program.objects.get(title="Vårgårda – smart rural municipality 2030")
+    start, end = previous_month(timezone.localdate())
+    report = ProgressReport.objects.create(program=program, period_start=start, period_end=end)
+    figures, _rows = program_figures(report)
+    assert figures["initiatives"]["stage_moves"]

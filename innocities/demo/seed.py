@@ -9,7 +9,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone, translation
 
-from innocities.demo import tailoring
+from innocities.demo import initiatives, tailoring
 from innocities.demo.partnership import PEOPLE, Person, Seeder, month_start
 
 
@@ -38,4 +38,5 @@ def seed_demo(*, stdout: TextIO | None = None) -> DemoResult:
             seeder, cluster_name="Dalarna innovation", starts_on=month_start(seeder.today, 2)
         )
         seeder.meetings_and_indicators(needs)
+        initiatives.seed_initiatives(seeder)
     return DemoResult(created=seeder.created, logins=[p for p in PEOPLE if p.login])
