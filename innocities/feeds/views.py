@@ -71,11 +71,17 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def cluster_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     owner = _token_or_404(token).user
-    cluster = get_cluster_for_roles(load_roles(owner), pk).obj
+    roles = load_roles(owner)
+    cluster = get_cluster_for_roles(roles, pk).obj
+    since = selectors.feed_start()
     with translation.override(owner.language):
         body = build_calendar(
             _("Innocities – %(cluster)s") % {"cluster": cluster.name},
-            meetings=selectors.cluster_feed_meetings(cluster, since=selectors.feed_start()),
+            meetings=selectors.cluster_feed_meetings(cluster, since=since),
+            # The cluster's joint initiatives' decision points, as far as the owner may see.
+            gates=selectors.user_feed_gates(roles, since=timezone.localdate(since)).filter(
+                cluster=cluster
+            ),
         )
     return _calendar_response(body, f"innocities-cluster-{cluster.pk}.ics")
 

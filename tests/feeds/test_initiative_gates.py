@@ -1,4 +1,4 @@
-"""Initiatives' next decision points in the personal calendar feed: all-day events for the
+"""Initiatives' next decision points in the calendar feeds: all-day events for the
 active initiatives the person may read, and nothing of the others."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import timezone
 from municipalities.models import Organisation
 from programs.initiatives.models import Initiative, Stage, State
 from programs.initiatives.services import initiative_create, initiative_update, partner_add
-from tests.feeds.helpers import events, feed_url, fetch
+from tests.feeds.helpers import cluster_feed_url, events, feed_url, fetch
 from tests.feeds.test_views import USER_FEED_BUDGET
 
 SITE = "https://portal.example.se"
@@ -114,3 +114,19 @@ def test_the_feed_runs_a_fixed_number_of_queries_however_many_gates(
         response = Client().get(url)
     assert response.status_code == 200
     assert len(gate_uids(world.coordinator)) == 2 * n
+
+
+def test_the_cluster_feed_has_its_joint_initiatives_decision_points_only(gates):
+    w = gates
+    uids = {
+        u
+        for u in events(fetch(cluster_feed_url(w.coordinator, w.cluster_a)))
+        if u.startswith("gate-")
+    }
+    # Ale's own initiatives are in the coordinator's personal feed, not in the cluster's.
+    assert uids == {uid(w.joint)}
+    # A partner contact reads cluster A, but sees a joint initiative only if their
+    # organisation takes part in it.
+    assert not any(
+        u.startswith("gate-") for u in events(fetch(cluster_feed_url(w.partner, w.cluster_a)))
+    )
