@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from innocities.core.validators import no_control_characters
 from municipalities.models import Municipality, Organisation
 
 
@@ -22,7 +23,9 @@ class ClusterStatus(models.TextChoices):
 class Cluster(models.Model):
     """A network of peer municipalities, usually regional or thematic."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
@@ -274,10 +277,12 @@ class Meeting(models.Model):
     kind = models.CharField(
         _("type"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    location = models.CharField(_("place"), max_length=300, blank=True)
+    location = models.CharField(
+        _("place"), max_length=300, blank=True, validators=[no_control_characters]
+    )
     online_url = models.URLField(_("online link"), blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
@@ -407,7 +412,7 @@ class Need(models.Model):
     what the cluster meets jointly.
     """
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     priority = models.CharField(

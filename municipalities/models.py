@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from innocities.core.validators import no_control_characters
+
 
 class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
@@ -103,7 +105,7 @@ class Helix(models.TextChoices):
 class Organisation(models.Model):
     """A partner: any organisation from one of the four helices."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     helix = models.CharField(_("helix"), max_length=20, choices=Helix.choices)
     municipality = models.ForeignKey(
         Municipality,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+from innocities.core.validators import no_control_characters
 from municipalities.models import Municipality, Organisation
 
 
@@ -23,7 +24,7 @@ class ModuleTemplate(models.Model):
     """A module of the method, with activities placed at offsets from the module's start."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices, blank=True)
     duration_days = models.PositiveIntegerField(_("duration (days)"), default=180)
@@ -48,7 +49,7 @@ class ActivityKind(models.TextChoices):
 class ActivityTemplate(models.Model):
     module = models.ForeignKey(ModuleTemplate, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     offset_days = models.PositiveIntegerField(
         _("offset (days)"), help_text=_("Days from the module's start to the activity's start.")
@@ -76,7 +77,9 @@ class ActivityTemplate(models.Model):
 
 
 class ProgramTemplate(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     description = models.TextField(_("description"), blank=True)
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=36)
     modules = models.ManyToManyField(
@@ -141,7 +144,7 @@ class Program(models.Model):
     template = models.ForeignKey(
         ProgramTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="programs"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(
@@ -176,7 +179,7 @@ class ProgramModule(models.Model):
     module_template = models.ForeignKey(
         ModuleTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     position = models.PositiveSmallIntegerField(_("position"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -219,7 +222,7 @@ class Milestone(models.Model):
     module = models.ForeignKey(
         ProgramModule, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     due_on = models.DateField(_("due on"))
     status = models.CharField(
@@ -258,7 +261,7 @@ class Task(models.Model):
     module = models.ForeignKey(
         ProgramModule, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

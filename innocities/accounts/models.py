@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innocities.core.validators import no_control_characters
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -41,7 +43,9 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=150, blank=True, validators=[no_control_characters]
+    )
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="sv"
     )

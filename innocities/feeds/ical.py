@@ -3,6 +3,11 @@ the icalendar library.
 
 UIDs are ``<kind>-<pk>@innocities`` so a calendar program updates an event in place instead of
 adding a copy; SEQUENCE counts the row's history records, so it only ever grows.
+
+Every text goes in as a TEXT value (``vText``), which the library escapes (``\\n``, ``\\;``,
+``\\,``): a name can never start a content line of its own. Names and titles are made single-line
+and stripped of control characters first, because rows saved before names were validated may
+still hold them, and a calendar program shows an escaped line break in a title as a break.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from clusters.models import Meeting, MeetingStatus
+from innocities.core.text import plain_text, single_line
 from programs.initiatives.models import Initiative, Stage
 from programs.models import Milestone, Task
 
@@ -35,7 +41,8 @@ def new_calendar(name: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is not TEXT to the library (it would go out unescaped): say it is.
+    calendar.add("x-wr-calname", vText(single_line(name)))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     return calendar
@@ -63,12 +70,14 @@ def meeting_event(meeting: Meeting, now: dt.datetime) -> Event:
     _stamp(event, meeting, now)
     event.add("dtstart", utc(meeting.starts_at))
     event.add("dtend", utc(meeting.ends_at))
-    event.add("summary", meeting.title)
-    location = meeting.location or meeting.online_url
+    event.add("summary", single_line(meeting.title))
+    location = single_line(meeting.location or meeting.online_url)
     if location:
         event.add("location", location)
     description = "\n\n".join(
-        part for part in (meeting.cluster.name, meeting.agenda.strip(), url) if part
+        part
+        for part in (single_line(meeting.cluster.name), plain_text(meeting.agenda).strip(), url)
+        if part
     )
     event.add("description", description)
     event.add("url", url)
@@ -85,8 +94,8 @@ def due_event(item: Task | Milestone, kind: str, now: dt.datetime) -> Event:
     _stamp(event, item, now)
     event.add("dtstart", item.due_on)
     event.add("dtend", item.due_on + dt.timedelta(days=1))
-    event.add("summary", _("Due: %(title)s") % {"title": item.title})
-    event.add("description", "\n\n".join((item.program.title, url)))
+    event.add("summary", _("Due: %(title)s") % {"title": single_line(item.title)})
+    event.add("description", "\n\n".join((single_line(item.program.title), url)))
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a due date does not make the person busy
     return event
@@ -102,14 +111,15 @@ def gate_event(initiative: Initiative, now: dt.datetime) -> Event:
     _stamp(event, initiative, now)
     event.add("dtstart", initiative.next_gate_due_on)
     event.add("dtend", initiative.next_gate_due_on + dt.timedelta(days=1))
-    event.add("summary", _("Decision point: %(title)s") % {"title": initiative.title})
+    event.add("summary", _("Decision point: %(title)s") % {"title": single_line(initiative.title)})
     gate = (
         _("Decision on moving from “%(stage)s” to “%(next)s”.")
         % {"stage": initiative.get_stage_display(), "next": Stage(following).label}
         if following
         else ""
     )
-    event.add("description", "\n\n".join(p for p in (initiative.owner_name, gate, url) if p))
+    owner = single_line(initiative.owner_name)
+    event.add("description", "\n\n".join(p for p in (owner, gate, url) if p))
     event.add("url", url)
     event.add("transp", "TRANSPARENT")
     return event

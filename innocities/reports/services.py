@@ -11,7 +11,6 @@ sent twice. Once ready, figures and files are a frozen snapshot that nothing her
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -26,6 +25,7 @@ from django.utils import timezone, translation
 from clusters.models import Cluster, ClusterStatus, RosterEntry
 from innocities.accounts.models import User
 from innocities.core.mail import build_email
+from innocities.core.spreadsheets import SafeDictWriter
 from innocities.reports.models import ProgressReport, ReportKind, ReportStatus
 from innocities.reports.selectors import cluster_figures, program_figures
 from municipalities.models import MunicipalityMembership, MunicipalityRole
@@ -107,7 +107,8 @@ def report_scan(*, today: dt.date | None = None) -> list[int]:
 
 def _csv_bytes(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    # Titles and names are typed by people: no cell may reach a spreadsheet as a formula.
+    writer = SafeDictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: "" if row.get(key) is None else row.get(key) for key in columns})

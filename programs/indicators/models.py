@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from innocities.core.validators import no_control_characters
+
 KOLADA_KPI_PATTERN = r"^[NU]\d{5}$"
 
 
@@ -51,7 +53,7 @@ class Indicator(models.Model):
         related_name="indicators",
         verbose_name=_("cluster"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     description = models.TextField(_("description"), blank=True)
     frequency = models.CharField(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Meeting, Need
+from innocities.core.validators import no_control_characters
 from municipalities.models import Municipality, Organisation
 from programs.models import ProgramModule, Task
 
@@ -78,7 +79,7 @@ class Initiative(models.Model):
         verbose_name=_("cluster"),
         help_text=_("For a joint initiative of the cluster."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     need = models.ForeignKey(
         Need,
@@ -212,6 +213,7 @@ class InitiativePartner(models.Model):
         max_length=200,
         blank=True,
         help_text=_("For example: test bed, supplier, research partner, user representatives."),
+        validators=[no_control_characters],
     )
 
     history = HistoricalRecords()
@@ -378,7 +380,10 @@ class GateDecision(models.Model):
     to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     decided_by = models.CharField(
-        _("decided by"), max_length=200, help_text=_("The person who took the decision.")
+        _("decided by"),
+        max_length=200,
+        help_text=_("The person who took the decision."),
+        validators=[no_control_characters],
     )
     body = models.CharField(_("decided in"), max_length=30, choices=Body.choices)
     meeting = models.ForeignKey(
@@ -473,7 +478,9 @@ class Assumption(models.Model):
     """Something that must be true for the initiative to work, and how it is tested."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="assumptions")
-    statement = models.CharField(_("assumption"), max_length=300)
+    statement = models.CharField(
+        _("assumption"), max_length=300, validators=[no_control_characters]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AssumptionKind.choices)
     impact = models.PositiveSmallIntegerField(
         _("impact"), choices=SCORE, help_text=_("How much rides on it: 1 little, 5 everything.")

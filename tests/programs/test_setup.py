@@ -213,6 +213,7 @@ def test_edit_form_shows_the_present_values(world, as_persona):
         ({"ends_on": "2020-01-01"}, "ends_on"),
         ({"title": ""}, "title"),
         ({"title": "x" * 201}, "title"),
+        ({"title": "Ale\r\ninnovates"}, "title"),
         ({"status": "forgotten"}, "status"),
         ({"coordinators": ["other_coordinator"]}, "coordinators"),
     ],
