@@ -22,6 +22,7 @@ VAR_DIRS := var/mail var/media var/celery/queue var/celery/control
 export UV_PYTHON_DOWNLOADS := never
 
 DEMO_PASSWORD := innocities-demo
+DEMO_TOTP_SECRET := INNOCITIESDEMO23
 
 .PHONY: help run serve test lint format check check-migrations check-compose check-layers \
 	check-types sync dirs demo-data logins clean
@@ -77,6 +78,8 @@ logins:
 	@echo "    partner@demo.innocities.se       partner contact in cluster A"
 	@echo "    manager2@demo.innocities.se      programme manager, cluster B"
 	@echo "    coordinator2@demo.innocities.se  coordinator of a municipality in cluster B"
+	@echo "  The administrator and the managers then give a code from an authenticator app with"
+	@echo "  the secret $(DEMO_TOTP_SECRET), or a recovery code (seed_demo printed them above)."
 	@echo
 	@echo "  E-mail is written to var/mail/ instead of being sent."
 	@echo

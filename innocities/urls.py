@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,10 @@ from innocities.accounts.views import email_change_disabled, set_language
 
 admin.site.site_header = _("Innocities administration")
 admin.site.site_title = _("Innocities")
+# The admin's login page sends to the portal's (allauth's) login and back: one login, with its
+# rate limits and second factor, instead of the admin's own form that counts no failures.
+# A signed-in person who is not staff gets 403 there.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     # The portal's cross-app pages: the dashboard, /municipalities/ and /municipalities/<pk>/,

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
 from django.utils import timezone
 
 from clusters.models import (
@@ -59,6 +69,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def totp_authenticator(user: User, secret: str | None = None) -> Authenticator:
+    """An authenticator app (allauth's TOTP) for ``user``, with a new secret unless given, and
+    recovery codes, as setting one up in allauth's pages gives."""
+    RecoveryCodes.activate(user)
+    return TOTP.activate(user, secret or generate_totp_secret()).instance
+
+
+def totp_code_for(secret: str, *, steps: int = 0) -> str:
+    """The code an authenticator app with ``secret`` shows now (``steps`` periods of 30 s
+    later or, negative, earlier: the portal accepts one step either side)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + steps))
+
+
+def totp_code(user: User, *, steps: int = 0) -> str:
+    """The code ``user``'s authenticator app shows now (see ``totp_code_for``)."""
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return totp_code_for(decrypt(totp.data["secret"]), steps=steps)
 
 
 class CountyFactory(factory.django.DjangoModelFactory):

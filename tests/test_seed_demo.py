@@ -7,12 +7,16 @@ import importlib
 import io
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.utils import decrypt
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Attendance, Cluster, Meeting, Need, Reply, RosterRole
@@ -22,6 +26,7 @@ from innocities.accounts.models import User
 from innocities.core.permissions import Level
 from innocities.demo.partnership import (
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     MUNICIPALITIES,
     PEOPLE,
     SMALL_AND_MEDIUM_GROUPS,
@@ -64,6 +69,7 @@ from programs.models import (
 from programs.permissions import program_level
 from programs.tailoring.models import RecommendationRule
 from programs.workdays import is_working_day
+from tests.factories import totp_code_for
 
 CLUSTER_A = "Västra Götaland smart och hållbar"
 CLUSTER_B = "Dalarna innovation"
@@ -78,6 +84,7 @@ LOGINS = {
 }
 APPS = (
     "accounts",
+    "mfa",
     "municipalities",
     "assessments",
     "clusters",
@@ -217,6 +224,37 @@ def test_admin_is_staff_and_superuser_and_nobody_else_is(seeded):
     admin = user("admin@demo.innocities.se")
     assert admin.is_staff and admin.is_superuser
     assert list(User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))) == [admin]
+
+
+def test_every_login_that_must_have_a_second_factor_has_the_published_one(seeded):
+    # Administrators and programme managers must have one (innocities.accounts.middleware):
+    # without it the demo's logins for them would lead only to the setup page.
+    required = {email for email in LOGINS if load_roles(user(email)).is_admin_or_manager}
+    assert required == {
+        "admin@demo.innocities.se",
+        "manager@demo.innocities.se",
+        "manager2@demo.innocities.se",
+    }
+    apps_ = Authenticator.objects.filter(type=Authenticator.Type.TOTP)
+    assert {totp.user.email for totp in apps_} == required
+    assert {decrypt(totp.data["secret"]) for totp in apps_} == {DEMO_TOTP_SECRET}
+    recovery = Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES)
+    assert {codes.user.email for codes in recovery} == required
+    assert DEMO_TOTP_SECRET in seeded
+    for codes in recovery:  # each person's unused codes, printed with the logins
+        assert " ".join(RecoveryCodes(codes).get_unused_codes()) in seeded
+
+
+def test_the_demo_manager_logs_in_with_the_published_secret(seeded):
+    client = Client()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "manager@demo.innocities.se", "password": DEMO_PASSWORD},
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code_for(DEMO_TOTP_SECRET)})
+    assert response["Location"] == reverse("portal:dashboard")
+    assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
 def test_managers_manage_their_own_cluster_only(seeded):

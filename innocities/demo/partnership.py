@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
@@ -80,6 +83,10 @@ from programs.services import (
 )
 
 DEMO_PASSWORD = "innocities-demo"
+# Administrators and programme managers must have a second factor (innocities.accounts.
+# middleware), so their demo logins come with an authenticator app on this published secret
+# (typed into any authenticator app) and recovery codes, which seed_demo prints.
+DEMO_TOTP_SECRET = "INNOCITIESDEMO23"
 
 THREE_YEARS = "Innocities three-year programme"
 STARTER_YEAR = "Innocities starter year"
@@ -112,6 +119,7 @@ class Person:
     full_name: str
     login: str = ""  # what the person demonstrates; empty: on the roster, but no demo login
     is_admin: bool = False
+    second_factor: bool = False  # an authenticator app on DEMO_TOTP_SECRET, recovery codes
 
 
 # (e-mail, full name, kommunkod): people who answer the self-assessment; viewers of their
@@ -138,12 +146,28 @@ RESPONDENT_PEOPLE = (
 )
 
 PEOPLE = (
-    Person("admin@demo.innocities.se", "Karin Lindqvist", "administrator", is_admin=True),
-    Person("manager@demo.innocities.se", "Johan Bergström", "programme manager, cluster A"),
+    Person(
+        "admin@demo.innocities.se",
+        "Karin Lindqvist",
+        "administrator",
+        is_admin=True,
+        second_factor=True,
+    ),
+    Person(
+        "manager@demo.innocities.se",
+        "Johan Bergström",
+        "programme manager, cluster A",
+        second_factor=True,
+    ),
     Person("coordinator@demo.innocities.se", "Sara Nilsson", "coordinator, Vårgårda"),
     Person("viewer@demo.innocities.se", "Anders Holm", "viewer, Vårgårda"),
     Person("partner@demo.innocities.se", "Elin Sandberg", "partner contact, cluster A"),
-    Person("manager2@demo.innocities.se", "Magnus Dahl", "programme manager, cluster B"),
+    Person(
+        "manager2@demo.innocities.se",
+        "Magnus Dahl",
+        "programme manager, cluster B",
+        second_factor=True,
+    ),
     Person("coordinator2@demo.innocities.se", "Emma Berg", "coordinator, Ludvika"),
     Person("maria.ek@demo.innocities.se", "Maria Ek"),
     Person("peter.johansson@demo.innocities.se", "Peter Johansson"),
@@ -906,6 +930,16 @@ class Seeder:
                 user.save()
                 self.created["people"] += 1
             self.users[person.email] = user
+            if person.second_factor:
+                self._second_factor(user)
+
+    def _second_factor(self, user: User) -> None:
+        """An authenticator app on the published secret and recovery codes, as allauth's own
+        setup pages make them; also for a demo person seeded before second factors existed."""
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            RecoveryCodes.activate(user)
+            self.created["authenticator apps"] += 1
 
     def _municipal_roles(self) -> None:
         existing = set(

@@ -1,7 +1,12 @@
 """The Django admin is for staff: every registered model's changelist and add page, as every
 persona. Staff get the page (an append-only model may refuse the add page with 403); a
 signed-in person who is not staff is sent to the admin's login page, and anonymous to the
-portal's (LoginRequiredMiddleware answers before the admin does)."""
+portal's (LoginRequiredMiddleware answers before the admin does).
+
+The admin's login page is the portal's login (allauth's ``secure_admin_login``, with its rate
+limits and second factor): it sends anonymous to the portal's login page and refuses a
+signed-in person who is not staff (403) instead of offering the admin's own password form;
+tests/accounts/test_mfa.py follows the whole login."""
 
 from __future__ import annotations
 
@@ -42,7 +47,12 @@ def test_admin_index_is_for_staff_only(world):
         client = client_for(world, persona)
         assert client.get(url).status_code == ADMIN_RULE.get[persona], persona
         assert client_for(world, persona).post(url).status_code == ADMIN_RULE.post[persona]
-    assert client_for(world, "manager").get(url)["Location"].startswith(ADMIN_LOGIN)
+    manager = client_for(world, "manager")
+    assert manager.get(url)["Location"].startswith(ADMIN_LOGIN)
+    # ... where no password form awaits them.
+    assert manager.get(url, follow=True).status_code == 403
+    anonymous = client_for(world, "anonymous").get(ADMIN_LOGIN)
+    assert anonymous["Location"].startswith(f"{PORTAL_LOGIN}?next=")
 
 
 def test_every_admin_model_has_search_fields():

@@ -16,6 +16,9 @@ REDIRECT_ALL = {persona: 302 for persona in PERSONAS}
 SIGNED_IN = statuses(200)
 # allauth's entrance pages send a logged-in person on to the dashboard.
 ENTRANCE = statuses(302, anonymous=200)
+# A page about a second factor someone has: 404 for those without one; those with one are
+# asked to confirm it is them (302).
+WITH_SECOND_FACTOR = statuses(404, manager=302, other_manager=302, admin=302)
 
 RULES = {
     # --- the portal's own -----------------------------------------------------------------
@@ -55,6 +58,32 @@ RULES = {
     "account_confirm_login_code": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
     "account_confirm_reauthentication_code": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
     "account_request_reauthentication_code": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
+    # --- allauth's second factor (allauth.mfa) ---------------------------------------------
+    # A person manages only their own. The world's administrator and managers have an
+    # authenticator app with recovery codes (they must), the others none. The test client's
+    # login is not a recent one, so a page that shows or changes a factor first asks for the
+    # password or a code again (302); tests/accounts/test_mfa.py goes through those steps.
+    "mfa_index": Rule(get=SIGNED_IN, post=statuses(405)),
+    "mfa_activate_totp": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
+    # Nothing to deactivate without an authenticator app: 404.
+    "mfa_deactivate_totp": Rule(get=WITH_SECOND_FACTOR, post=WITH_SECOND_FACTOR),
+    "mfa_view_recovery_codes": Rule(get=WITH_SECOND_FACTOR, post=statuses(405)),
+    "mfa_download_recovery_codes": Rule(get=WITH_SECOND_FACTOR, post=WITH_SECOND_FACTOR),
+    "mfa_generate_recovery_codes": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
+    "mfa_list_webauthn": Rule(get=SIGNED_IN, post=statuses(405)),
+    "mfa_add_webauthn": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
+    # A made-up key: the password is asked for first; afterwards another person's key is 404.
+    "mfa_edit_webauthn": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL, kwargs=lambda w: {"pk": 0}),
+    "mfa_remove_webauthn": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL, kwargs=lambda w: {"pk": 0}),
+    # The login step: with no login under way, back to the start (or on, if signed in).
+    "mfa_authenticate": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
+    # Confirming with a code: for those who have an authenticator app; the others are sent to
+    # confirm with their password.
+    "mfa_reauthenticate": Rule(
+        get=statuses(302, manager=200, other_manager=200, admin=200),
+        post=statuses(302, manager=200, other_manager=200, admin=200),
+    ),
+    "mfa_reauthenticate_webauthn": Rule(get=REDIRECT_ALL, post=REDIRECT_ALL),
 }
 
 # The Django admin, for every ``admin:*`` URL name without arguments (e.g. ``admin:index``):

@@ -14,10 +14,11 @@ from tests import factories as f
 from tests.clusters.helpers import new_municipality
 
 # Budgets, counted for the most expensive persona: session and user (2), the person's roles
-# (2, none for an admin), the page's own queries. The detail page for a manager: cluster (1),
-# access check (0), roster (3), meetings (2), needs (1), overview (4), history (3).
+# (2, none for an admin), an administrator's or manager's second factor (1,
+# innocities.accounts.middleware), the page's own queries. The detail page for a manager:
+# cluster (1), access check (0), roster (3), meetings (2), needs (1), overview (4), history (3).
 LIST_BUDGET = 5
-DETAIL_BUDGET = 18
+DETAIL_BUDGET = 19
 MEETINGS_BUDGET = 7
 MEETING_DETAIL_BUDGET = 9
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from innocities.demo.partnership import DEMO_PASSWORD, DemoDataError
+from innocities.demo.partnership import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DemoDataError,
+    Person,
+)
 from innocities.demo.seed import seed_demo
 from municipalities.reference import ReferenceDataError
 from programs.library import LibraryError
@@ -50,3 +57,23 @@ class Command(BaseCommand):
         width = max(len(person.email) for person in result.logins)
         for person in result.logins:
             self.stdout.write(f"  {person.email:<{width}}  {person.full_name} – {person.login}")
+        second_factors = [person for person in result.logins if person.second_factor]
+        self._print_second_factors(second_factors, width)
+
+    def _print_second_factors(self, people: list[Person], width: int) -> None:
+        """The published authenticator-app secret, and each person's unused recovery codes."""
+        self.stdout.write(
+            "\nAfter the password, administrators and programme managers give a code from an "
+            f"authenticator app\nwith the secret {DEMO_TOTP_SECRET} (type it into the app), or "
+            "one of their recovery codes (each works once):"
+        )
+        unused = {
+            authenticator.user.email: RecoveryCodes(authenticator).get_unused_codes()
+            for authenticator in Authenticator.objects.filter(
+                user__email__in=[person.email for person in people],
+                type=Authenticator.Type.RECOVERY_CODES,
+            ).select_related("user")
+        }
+        for person in people:
+            codes = " ".join(unused.get(person.email, [])) or "(none left)"
+            self.stdout.write(f"  {person.email:<{width}}  {codes}")
