@@ -54,4 +54,4 @@ COPY --from=build --chown=innocities:innocities /app /app
 
 USER innocities
 EXPOSE 8000
-CMD ["gunicorn", "innocities.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "innocities.wsgi", "-c", "python:innocities.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3"]

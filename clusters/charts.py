@@ -67,9 +67,9 @@ class ProgressBar:
 
 def _svg_open(css_class: str, width: int, height: int, description: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class} chart" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'style="max-width: 100%; height: auto" aria-label={quoteattr(description)}>'
+        f"aria-label={quoteattr(description)}>"
         f"<title>{escape(description)}</title>"
     )
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -75,12 +76,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) and Permissions-Policy.
+    "csp.middleware.CSPMiddleware",
+    "innocities.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An idle session ends (SESSION_IDLE_TIMEOUT below); then LoginRequiredMiddleware asks again.
+    "innocities.core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # request.roles: who holds which role, loaded on first use (innocities.core.permissions).
     "clusters.permissions.RolesMiddleware",
@@ -88,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Administrators and programme managers set up a second factor before anything else.
+    "innocities.accounts.middleware.RequireSecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -124,6 +132,28 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate-limit counters, so it must be shared by every process and outlive a
+# restart: Redis when CACHE_URL names it (production, CI), else files under var/cache/ (the
+# embedded default: `make run`'s web, worker and beat processes share the folder).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "innocities",
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL (or unset).")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -156,7 +186,36 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Innocities] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
     "DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG or TESTING else "https"
 )
-ACCOUNT_RATE_LIMITS = False if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
+# Rate limits: allauth's own actions, and the portal's (inviting, unsubscribing) through the
+# same mechanism (``innocities.core.ratelimits``). Counted in the shared cache below, so every
+# worker counts the same attempts and a restart forgets none. Off in tests, which switch them
+# on (``RATE_LIMITS``) where they test them.
+RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",  # five wrong passwords per address, then five minutes
+    "reset_password": "20/m/ip,3/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "invite": "30/h/user",
+    "unsubscribe": "20/m/ip",
+}
+ACCOUNT_RATE_LIMITS = False if TESTING else RATE_LIMITS
+# A password reset for an address nobody has sends nothing (and says the same as for one).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+
+# --- Second factor (allauth.mfa) ----------------------------------------------------------
+# An authenticator app (TOTP) with recovery codes, or security keys and passkeys (WebAuthn),
+# as a second step after the password. Optional for everyone, required for administrators and
+# programme managers: innocities.accounts.middleware.RequireSecondFactorMiddleware sends them
+# to set one up before they can use the portal or the admin. The admin's login page goes
+# through allauth's login (innocities/urls.py), so this step and the rate limits apply there.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Innocities"
+# One 30-second step either side: phones' clocks drift (RFC 6238 §5.2 allows one step). A
+# code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
+# A passkey is a second factor after the password, not a way to log in without one: one login
+# form for everyone. Browsers offer WebAuthn only on https and on http://localhost (not on
+# http://127.0.0.1), so in development open the portal at http://localhost:8000 to add a key.
+MFA_PASSKEY_LOGIN_ENABLED = False
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -234,8 +293,31 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request (seconds): 8 hours, a working day; 1 hour
+# for administrators, whose session reaches everything (innocities.core.middleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=3600)
+# "Remember me" keeps the cookie across browser restarts, for no longer than the idle limit.
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# A strict policy: everything from the portal itself, no inline script and no inline style
+# (no 'unsafe-inline' anywhere: widths are classes in static/css/portal.css, behaviour is in
+# static/js/portal.js). data: images are Bootstrap's form-control icons and the TOTP QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -250,7 +332,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens in URLs (calendar feeds, unsubscribe links, reset keys) are masked in every line.
+    "filters": {"mask_secrets": {"()": "innocities.core.logs.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from innocities.accounts.services import user_invite
 from innocities.core.forms import call_service, call_service_or_message, posted
 from innocities.core.permissions import Level, admin_or_manager_required, roles_for
+from innocities.core.ratelimits import rate_limited
 from municipalities.forms import BenchmarkSharingForm, InviteForm, MembershipGrantForm
 from municipalities.models import BENCHMARK_MIN_GROUP
 from municipalities.permissions import (
@@ -31,6 +32,7 @@ from municipalities.services import (
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("invite", per_user=True)
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     """Appoint coordinators and viewers: managers of its clusters and administrators only
     (everyone else 403: the municipality itself is reference data)."""
@@ -144,6 +146,7 @@ def municipality_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @admin_or_manager_required
+@rate_limited("invite", per_user=True)
 def invite(request: HttpRequest) -> HttpResponse:
     """Administrators and programme managers invite people by e-mail (no open sign-up).
 

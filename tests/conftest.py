@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 
@@ -218,11 +218,29 @@ def celery_broker_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> I
         django_settings.CELERY_BROKER_TRANSPORT_OPTIONS = options
         celery_app.conf.broker_transport_options = options
     _drop_broker_connections()
-    yield
+    with _cache_of_this_process(claim.url if claim is not None else None, tmp_path_factory):
+        yield
     celery_app.conf.broker_transport_options = previous_options
     _drop_broker_connections()
     if claim is not None:
         claim.release()
+
+
+def _cache_of_this_process(
+    redis_url: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> override_settings:
+    """The cache counts rate limits: one test process must not count another's attempts.
+    A Redis cache moves into this process's own Redis database (the one Celery uses: the keys
+    have their own prefix), a file cache into a folder of this process."""
+    cache = dict(django_settings.CACHES["default"])
+    if cache["BACKEND"].endswith("RedisCache") and redis_url is not None:
+        cache.update(LOCATION=redis_url, KEY_PREFIX="cache")
+    else:
+        cache = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path_factory.mktemp("cache")),
+        }
+    return override_settings(CACHES={"default": cache})
 
 
 def xdist_worker() -> str:
@@ -280,6 +298,10 @@ def build_world() -> World:
     other_coordinator = f.UserFactory(email="coordinator2@example.se", full_name="Carl Lerum")
     partner = f.UserFactory(email="partner@example.se", full_name="Per Partner")
     outsider = f.UserFactory(email="outsider@example.se", full_name="Otto Outsider")
+    # Administrators and programme managers must have a second factor to use the portal
+    # (innocities.accounts.middleware), as they would in production: an authenticator app.
+    for person in (admin, manager, other_manager):
+        f.totp_authenticator(person)
 
     f.RosterEntryFactory(cluster=cluster_a, user=manager, role=RosterRole.PROGRAMME_MANAGER)
     f.RosterEntryFactory(cluster=cluster_b, user=other_manager, role=RosterRole.PROGRAMME_MANAGER)

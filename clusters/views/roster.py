@@ -36,6 +36,7 @@ from clusters.services import (
 )
 from innocities.core.forms import call_service, posted
 from innocities.core.permissions import Level
+from innocities.core.ratelimits import rate_limited
 
 
 def _form_page(
@@ -172,6 +173,7 @@ def partner_end(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("invite", per_user=True)
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = PersonAddForm(posted(request), cluster=cluster)

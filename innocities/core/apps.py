@@ -9,3 +9,10 @@ class CoreConfig(AppConfig):
     name = "innocities.core"
     label = "core"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from innocities.core.middleware import note_session_start
+
+        user_logged_in.connect(note_session_start, dispatch_uid="innocities.core.session_start")

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from innocities.core.forms import call_service, posted
+from innocities.core.ratelimits import rate_limited
 from innocities.notifications.forms import PreferenceForm
 from innocities.notifications.models import Category, NotificationPreference
 from innocities.notifications.selectors import notifications_scheduled, notifications_sent
@@ -47,6 +48,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@rate_limited("unsubscribe", methods=("GET", "POST"))
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = unsubscribe_read(token)
     if found is None:
@@ -56,4 +58,5 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         preference_unsubscribe(user=user, category=category)
         return render(request, "notifications/unsubscribed.html", {"label": label})
-    return render(request, "notifications/unsubscribe.html", {"label": label, "email": user.email})
+    # No address on the page: whoever holds the link learns nothing about whose it is.
+    return render(request, "notifications/unsubscribe.html", {"label": label})

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from innocities.accounts.models import User
 from innocities.core.forms import call_service, call_service_or_message, posted
 from innocities.core.permissions import Level, roles_for
+from innocities.core.ratelimits import rate_limited
 from municipalities.assessments.forms import AnswerForm, RespondentForm, RoundOpenForm
 from municipalities.assessments.models import (
     AssessmentRound,
@@ -102,6 +103,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("invite", per_user=True)
 def respondents(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round_for_user(request, pk, level=Level.EDIT)[0].obj
     people = (

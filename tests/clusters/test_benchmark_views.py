@@ -191,8 +191,8 @@ def test_the_minimum_group_is_one_named_constant(scored, as_persona, monkeypatch
 
 def test_charts_are_inline_svg_images_that_say_their_numbers(scored, as_persona):
     html = page(as_persona, scored, "coordinator")
-    assert html.count('class="benchmark-scale" role="img"') == 8
-    assert html.count('class="benchmark-progress" role="img"') == 1
+    assert html.count('class="benchmark-scale chart" role="img"') == 8
+    assert html.count('class="benchmark-progress chart" role="img"') == 1
     assert (
         'aria-label="Innovation culture and leadership; cluster mean 3.0, median 2.9 '
         '(4 municipalities); Ale (your municipality): 3.5; Borås: 2.3"'
