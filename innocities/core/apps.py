@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from innocities.core.middleware import note_session_start
 
         user_logged_in.connect(note_session_start, dispatch_uid="innocities.core.session_start")
+
+        from innocities.core import security_log
+
+        security_log.connect()

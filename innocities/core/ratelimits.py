@@ -11,6 +11,8 @@ from typing import Any
 from allauth.core import ratelimit
 from django.http import HttpRequest, HttpResponse
 
+from innocities.core.security_log import security_event
+
 View = Callable[..., HttpResponse]
 
 
@@ -30,6 +32,7 @@ def rate_limited(
                     request, action=action, user=user, limit_get=request.method == "GET"
                 )
                 if refused is not None:
+                    security_event("ratelimit.refused", request=request, limit=action)
                     return refused
             return view(request, *args, **kwargs)
 

@@ -16,6 +16,15 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "/"
 
 
+# Real password hashing costs a good part of a second per attempt, and these tests make many.
+@pytest.fixture(autouse=True)
+def fast_hashers(settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 def _logged_in(user) -> Client:
     client = Client()
     response = client.post(
