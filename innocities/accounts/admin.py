@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from innocities.accounts.models import User
 
@@ -36,10 +40,11 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     """The e-mail user: no username, a full name, and the person's language and time zone.
 
-    Apps above this one add the roles they own as inlines (``municipalities.admin``).
+    Apps above this one add the roles they own as inlines (``municipalities.admin``). Its
+    History page shows who changed an account (staff, active), never the password.
     """
 
     form = UserEditForm
@@ -74,6 +79,26 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
+
+    # The portal's person pages (their data, erasure) are linked from the change page.
+    change_form_template = "admin/accounts/user/change_form.html"
+
+    def revert_disabled(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # History is a record here, not an undo: reverting could hand back staff rights or
+        # bring an erased person's account back to life.
+        return True
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # simple-history only hides the Revert button; a POST would still save the version.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[InlineModelAdmin]]:
         # Roles are given once the account exists (the add page has only the account).

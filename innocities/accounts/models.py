@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from innocities.core.validators import no_control_characters
 
@@ -58,6 +59,10 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+    # Who made whom staff, who deactivated whom. Never the password hash (an old one must not
+    # outlive a change), nor the last login, which changes at every login and says nothing
+    # about who changed the account.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["full_name", "email"]
