@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar
 
@@ -72,7 +72,10 @@ def test_ordinary_names_and_titles_are_accepted(value):
 def test_control_characters_and_bidi_overrides_are_refused(value):
     with pytest.raises(ValidationError) as refused:
         no_control_characters(value)
-    assert refused.value.messages == [REFUSED]
+    with translation.override("en"):
+        assert refused.value.messages == [REFUSED]
+    with translation.override("sv"):
+        assert refused.value.messages == ["Ta bort radbrytningarna och kontrolltecknen."]
     assert refused.value.error_list[0].code == "control_characters"
 
 
