@@ -147,3 +147,18 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing(db, mailoutbox):
     assert mailoutbox == []
     Client().post("/accounts/password/reset/", {"email": "cora@example.se"})
     assert [m.to for m in mailoutbox] == [["cora@example.se"]]
+
+
+@ON
+def test_the_admin_login_is_throttled_like_the_portal_s(world):
+    """The admin's own login form is gone: /admin/login/ sends people to the portal's login,
+    whose limits then hold for a staff address as for anyone's."""
+    client = Client()
+    redirect = client.get("/admin/login/?next=/admin/")
+    assert redirect.status_code == 302
+    assert redirect["Location"].startswith(reverse("account_login"))
+    for _attempt in range(5):
+        assert _log_in(client, world.admin.email, "wrong").status_code == 200
+    refused = _log_in(client, world.admin.email, PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert "Vänta fem minuter" in refused.content.decode()
