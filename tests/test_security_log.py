@@ -90,3 +90,11 @@ def test_second_factor_changes_are_recorded(events, world):
     )
     removed = next(e for e in events() if e["event"] == "mfa.removed")
     assert removed["actor"] == world.manager.pk
+
+
+def test_a_save_that_touches_no_flag_costs_no_extra_query(world, django_assert_num_queries, events):
+    """Every login writes last_login: neither the security log nor the account's history adds
+    a query (no read of the flags, no history record identical to the last)."""
+    with django_assert_num_queries(1):
+        world.coordinator.save(update_fields=["last_login"])
+    assert not [e for e in events() if e["event"].startswith("account.")]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -37,6 +38,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+HISTORY_EXCLUDED = frozenset({"password", "last_login"})
+
+
 class User(AbstractUser):
     """A person who logs in with their e-mail address."""
 
@@ -62,7 +66,7 @@ class User(AbstractUser):
     # Who made whom staff, who deactivated whom. Never the password hash (an old one must not
     # outlive a change), nor the last login, which changes at every login and says nothing
     # about who changed the account.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=sorted(HISTORY_EXCLUDED))
 
     class Meta:
         ordering = ["full_name", "email"]
@@ -71,6 +75,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save of only what history leaves out (every login writes last_login; a password
+        # change writes the hash) would add a record identical to the one before.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= HISTORY_EXCLUDED:
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

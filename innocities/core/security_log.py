@@ -88,9 +88,15 @@ def _role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     )
 
 
+_FLAGS_IN_ORDER = ("is_staff", "is_superuser", "is_active")
+_FLAGS = frozenset(_FLAGS_IN_ORDER)
+
+
 def _account_flags_before(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Remember the stored staff/superuser/active flags, to log what a save changes."""
-    if instance.pk is None:
+    """Remember the stored staff/superuser/active flags, to log what a save changes. A save
+    that names its fields and none of these (every login writes last_login) costs nothing."""
+    update_fields = kwargs.get("update_fields")
+    if instance.pk is None or (update_fields is not None and not _FLAGS & set(update_fields)):
         instance._flags_before = None
         return
     instance._flags_before = (
@@ -101,8 +107,11 @@ def _account_flags_before(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _account_flags_after(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and not _FLAGS & set(update_fields):
+        return
     before = getattr(instance, "_flags_before", None)
-    for flag in ("is_staff", "is_superuser", "is_active"):
+    for flag in _FLAGS_IN_ORDER:
         now = getattr(instance, flag)
         if (before is None and flag != "is_active" and now) or (
             before is not None and before[flag] != now
