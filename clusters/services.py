@@ -26,7 +26,7 @@ from clusters.models import (
 )
 from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
-from innocities.accounts.services import user_invite
+from innocities.accounts.services import language_for_country, user_invite
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, Organisation
 
@@ -241,15 +241,20 @@ def roster_add_or_invite_person(
     organisation: Organisation | None = None,
     municipality: Municipality | None = None,
     actor: User | None,
-    language: str = "sv",
+    language: str | None = None,
 ) -> tuple[RosterEntry, bool]:
     """Put the person with ``email`` on the roster, inviting them first if they have no account.
 
     Returns (entry, invited). A new person needs a full name. The invitation is sent only
     after the whole change commits, so a refused roster entry sends no e-mail.
     """
+    # A new person speaks their municipality's language (Norwegian bokmål in Norway).
+    home = municipality or (organisation.municipality if organisation else None)
     user, invited = user_invite(
-        email=email, full_name=full_name, invited_by=actor, language=language
+        email=email,
+        full_name=full_name,
+        invited_by=actor,
+        language=language or language_for_country(home.country if home else None),
     )
     entry = roster_add_person(
         cluster=cluster,

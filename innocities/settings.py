@@ -218,8 +218,13 @@ MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow Django's own locale formats for each language (a short date is
+# 2026-03-04 in sv, 04.03.2026 in nb; the decimal comma in both): no FORMAT_MODULE_PATH
+# overrides them. No thousand separator in templates: it would also group ids and years
+# ({{ pk }} in a URL, 2 026); charts and reports group their figures themselves.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -249,6 +254,11 @@ _email = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Innocities <noreply@innocities.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report accessibility barriers (the accessibility statement names it, as the DOS
+# law asks).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@innocities.se"
+)
 
 # Celery: file-system transport under var/celery/ unless CELERY_BROKER_URL says otherwise.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -53,7 +53,13 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     language = forms.ChoiceField(
-        label=_("Language"), choices=User._meta.get_field("language").choices
+        label=_("Language"),
+        # Blank: the municipality's (Norwegian bokmål in Norway), else the portal's default.
+        choices=[
+            ("", _("The municipality's language (Swedish without one)")),
+            *User._meta.get_field("language").choices,
+        ],
+        required=False,
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),

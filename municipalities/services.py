@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innocities.accounts.models import User
-from innocities.accounts.services import user_invite
+from innocities.accounts.services import language_for_country, user_invite
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
 
@@ -60,7 +60,7 @@ def municipality_membership_grant_by_email(
     full_name: str,
     role: str,
     actor: User | None,
-    language: str = "sv",
+    language: str | None = None,
 ) -> tuple[MunicipalityMembership, bool]:
     """Grant a role to the person with ``email``, inviting them first if they have no account.
 
@@ -68,7 +68,10 @@ def municipality_membership_grant_by_email(
     The invitation e-mail is queued only if the whole grant commits.
     """
     user, invited = user_invite(
-        email=email, full_name=full_name, invited_by=actor, language=language
+        email=email,
+        full_name=full_name,
+        invited_by=actor,
+        language=language or language_for_country(municipality.country),
     )
     membership = municipality_membership_grant(
         municipality=municipality, user=user, role=role, actor=actor

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from innocities.accounts.services import user_invite
+from innocities.accounts.services import language_for_country, user_invite
 from innocities.core.forms import call_service, call_service_or_message, posted
 from innocities.core.permissions import Level, admin_or_manager_required, roles_for
 from innocities.core.ratelimits import rate_limited
@@ -37,7 +37,8 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     """Appoint coordinators and viewers: managers of its clusters and administrators only
     (everyone else 403: the municipality itself is reference data)."""
     municipality = get_reference_municipality(request, pk, level=Level.MANAGE).obj
-    form = MembershipGrantForm(posted(request))
+    language = language_for_country(municipality.country)  # the inviter may choose another
+    form = MembershipGrantForm(posted(request), initial={"language": language})
     if request.method == "POST" and form.is_valid():
         result = call_service(
             form,

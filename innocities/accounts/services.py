@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,10 +11,20 @@ from innocities.accounts.models import User
 from innocities.accounts.tasks import send_invitation
 from innocities.core.queue import enqueue_on_commit
 
+# The interface language of a country's people until they choose another. A country code as
+# Municipality.country stores it (this layer knows no municipalities).
+COUNTRY_LANGUAGES = {"NO": "nb", "SE": "sv"}
+
+
+def language_for_country(country: str | None) -> str:
+    """The language a person invited for a municipality in ``country`` starts with: Norwegian
+    bokmål in Norway, else the portal's default (Swedish)."""
+    return COUNTRY_LANGUAGES.get(country or "", settings.LANGUAGE_CODE)
+
 
 @transaction.atomic
 def user_invite(
-    *, email: str, full_name: str, invited_by: User | None, language: str = "sv"
+    *, email: str, full_name: str, invited_by: User | None, language: str | None = None
 ) -> tuple[User, bool]:
     """Find or create the person with ``email`` and queue an invitation to set a password.
 
@@ -25,6 +36,10 @@ def user_invite(
     Returns (user, created). An existing active account is reused (inviting someone to a new
     role must not reset their password); a new account needs a name, and gets an unusable
     password until the person follows the link in the e-mail.
+
+    A new account gets ``language`` (the invitation is written in it), or the portal's
+    default without one; callers inviting for a municipality pass the municipality's
+    (``language_for_country``) unless the inviter chose one. An existing account keeps its own.
     """
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -45,7 +60,9 @@ def user_invite(
                 )
             }
         )
-    user = User(email=email, full_name=full_name.strip(), language=language)
+    user = User(
+        email=email, full_name=full_name.strip(), language=language or settings.LANGUAGE_CODE
+    )
     user.set_unusable_password()
     user.full_clean()
     user.save()

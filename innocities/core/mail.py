@@ -19,7 +19,8 @@ def build_email(
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
     """Render ``templates/emails/<name>-subject.txt|-body.txt|-body.html`` in ``language``."""
-    context = {"SITE_URL": settings.SITE_URL, **context}
+    # The HTML bodies' lang attribute: no request here, so no i18n context processor.
+    context = {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
     with translation.override(language):
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         text = render_to_string(f"emails/{name}-body.txt", context)
