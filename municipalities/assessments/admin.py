@@ -16,7 +16,7 @@ from municipalities.assessments.models import (
 
 class DimensionInline(admin.TabularInline):
     model = Dimension
-    fields = ("position", "code", "name_sv", "name_en")
+    fields = ("position", "code", "name_sv", "name_en", "name_nb")
     extra = 0
     show_change_link = True
 
@@ -30,22 +30,31 @@ class FrameworkAdmin(SimpleHistoryAdmin):
 
 class QuestionInline(admin.StackedInline):
     model = Question
-    fields = ("position", "text_sv", "text_en")
+    fields = ("position", "text_sv", "text_en", "text_nb")
     extra = 0
 
 
 class LevelDescriptionInline(admin.TabularInline):
     model = LevelDescription
-    fields = ("level", "text_sv", "text_en")
+    fields = ("level", "text_sv", "text_en", "text_nb")
     extra = 0
     max_num = 5
 
 
 @admin.register(Dimension)
 class DimensionAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name_sv", "name_en", "framework", "position")
+    list_display = ("code", "name_sv", "name_en", "name_nb", "framework", "position")
     list_filter = ("framework",)
-    search_fields = ("code", "name_sv", "name_en")
+    search_fields = ("code", "name_sv", "name_en", "name_nb")
+    fields = (
+        "framework",
+        "code",
+        "position",
+        ("name_sv", "name_en", "name_nb"),
+        "description_sv",
+        "description_en",
+        "description_nb",
+    )
     inlines = [QuestionInline, LevelDescriptionInline]
 
 

@@ -7,6 +7,8 @@ every question on a 1–5 scale; only submitted answers count in the scores.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,17 +16,34 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from municipalities.models import Municipality
+from municipalities.models import Country, Municipality
+
+# The languages the framework's texts are kept in (``<field>_sv``, ``_en``, ``_nb``).
+TEXT_LANGUAGES = ("sv", "en", "nb")
 
 
-def localized(obj: object, name: str) -> str:
-    """``obj.<name>_en`` when the active language is English (and the text exists), else ``_sv``."""
-    language = (translation.get_language() or "sv")[:2]
-    if language == "en":
-        text = getattr(obj, f"{name}_en", "")
+def reader_language(language: str | None = None) -> str:
+    """The text language for a UI language code (the active one by default): ``nb`` for any
+    Norwegian (nb, no, nn), ``en`` for English, otherwise Swedish."""
+    code = (language or translation.get_language() or "sv").lower()[:2]
+    if code in ("nb", "no", "nn"):
+        return "nb"
+    return "en" if code == "en" else "sv"
+
+
+def municipality_language(municipality: Municipality) -> str:
+    """The language a municipality writes in: Norwegian bokmål in Norway, else Swedish."""
+    return "nb" if municipality.country == Country.NORWAY else "sv"
+
+
+def localized(obj: object, name: str, language: str | None = None) -> str:
+    """``obj.<name>_<language>`` in the reader's language (the active one unless given); where
+    that text is empty, Swedish, then English."""
+    for code in dict.fromkeys((reader_language(language), "sv", "en")):
+        text = getattr(obj, f"{name}_{code}", "")
         if text:
             return text
-    return getattr(obj, f"{name}_sv", "")
+    return ""
 
 
 class Framework(models.Model):
@@ -69,6 +88,8 @@ class Dimension(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     description_sv = models.TextField(_("description (Swedish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=200, blank=True)
+    description_nb = models.TextField(_("description (Norwegian)"), blank=True)
 
     history = HistoricalRecords()
 
@@ -101,6 +122,7 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text_sv = models.TextField(_("text (Swedish)"))
     text_en = models.TextField(_("text (English)"))
+    text_nb = models.TextField(_("text (Norwegian)"), blank=True)
 
     history = HistoricalRecords()
 
@@ -129,6 +151,7 @@ class LevelDescription(models.Model):
     level = models.PositiveSmallIntegerField(_("level"))
     text_sv = models.TextField(_("text (Swedish)"))
     text_en = models.TextField(_("text (English)"))
+    text_nb = models.TextField(_("text (Norwegian)"), blank=True)
 
     history = HistoricalRecords()
 
@@ -149,6 +172,22 @@ class LevelDescription(models.Model):
     @property
     def text(self) -> str:
         return localized(self, "text")
+
+
+# A new round's suggested title, per language: stored content, like the framework's texts.
+_DEFAULT_TITLES = {
+    "sv": ("Självskattning våren {year}", "Självskattning hösten {year}"),
+    "en": ("Self-assessment spring {year}", "Self-assessment autumn {year}"),
+    "nb": ("Egenvurdering våren {year}", "Egenvurdering høsten {year}"),
+}
+
+
+def default_round_title(language: str, day: dt.date | None = None) -> str:
+    """The suggested title of a round opened on ``day`` (today by default) in ``language``
+    (a UI code: nb/no/nn give bokmål), e.g. "Självskattning hösten 2026"."""
+    day = day or timezone.localdate()
+    spring, autumn = _DEFAULT_TITLES[reader_language(language)]
+    return (spring if day.month <= 6 else autumn).format(year=day.year)
 
 
 class RoundStatus(models.TextChoices):

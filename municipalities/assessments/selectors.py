@@ -18,6 +18,7 @@ from municipalities.assessments.models import (
     Answer,
     AssessmentRound,
     Dimension,
+    RespondentRole,
     RespondentStatus,
     RoundStatus,
 )
@@ -29,8 +30,10 @@ class DimensionScore:
     """One dimension's result in one round.
 
     ``mean`` and the role means are rounded to one decimal, ``spread`` (population standard
-    deviation of all answers) to two. ``gap`` is the largest difference between role means,
-    ``gap_roles`` = (higher role, lower role). ``change`` is the mean minus the previous closed
+    deviation of all answers) to two. ``role_means`` holds only the roles that answered.
+    ``gap`` is the largest difference between role means, ``gap_roles`` = (highest role,
+    lowest role), two different roles; both are None unless at least two roles answered (a
+    gap within one role means nothing). ``change`` is the mean minus the previous closed
     round's mean for the same dimension code (None if there is none). Means are None when
     nobody has submitted.
     """
@@ -44,6 +47,17 @@ class DimensionScore:
     gap: float | None = None
     gap_roles: tuple[str, str] | None = None
     change: float | None = None
+
+    @property
+    def gap_labels(self) -> tuple[str, str] | None:
+        """(highest role, lowest role) as the reader's labels."""
+        if self.gap_roles is None:
+            return None
+        high, low = self.gap_roles
+        return (str(RespondentRole(high).label), str(RespondentRole(low).label))
+
+
+_ROLES = {role: position for position, role in enumerate(RespondentRole.values)}
 
 
 def _submitted_levels(round_ids: list[int]) -> list[tuple[int, str, int, str, int]]:
@@ -122,9 +136,10 @@ def round_scores(round: AssessmentRound) -> list[DimensionScore]:
             for role, role_values in by_role[dimension.code].items()
         }
         gap = gap_roles = None
-        if len(raw_role_means) > 1:
-            high = max(raw_role_means, key=raw_role_means.__getitem__)
-            low = min(raw_role_means, key=raw_role_means.__getitem__)
+        if len(raw_role_means) >= 2:
+            # Sorted, so the highest and lowest are two different roles even when means tie.
+            ordered = sorted(raw_role_means, key=lambda role: (raw_role_means[role], _ROLES[role]))
+            low, high = ordered[0], ordered[-1]
             gap = _rounded(raw_role_means[high] - raw_role_means[low], 1)
             gap_roles = (high, low)
         change = None

@@ -25,6 +25,8 @@ from municipalities.assessments.models import (
     RespondentRole,
     RespondentStatus,
     RoundStatus,
+    default_round_title,
+    municipality_language,
 )
 from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
 from municipalities.services import municipality_membership_grant
@@ -36,9 +38,15 @@ def _locked_round(round: AssessmentRound) -> AssessmentRound:
 
 @transaction.atomic
 def assessment_round_open(
-    *, municipality: Municipality, actor: User | None, title: str, closes_on: dt.date | None
+    *,
+    municipality: Municipality,
+    actor: User | None,
+    title: str = "",
+    closes_on: dt.date | None = None,
 ) -> AssessmentRound:
-    """Open a round on the one active framework. A closing date must not be in the past."""
+    """Open a round on the one active framework. A closing date must not be in the past. An
+    empty title becomes the default one in the municipality's language (it is stored, and
+    read by everyone in the municipality)."""
     framework = Framework.objects.filter(is_active=True).first()
     if framework is None:
         raise ValidationError(_("No assessment framework is active: ask an administrator."))
@@ -47,7 +55,8 @@ def assessment_round_open(
     round = AssessmentRound(
         municipality=municipality,
         framework=framework,
-        title=title.strip(),
+        title=title.strip()
+        or default_round_title(municipality_language(municipality), timezone.localdate()),
         opened_by=actor,
         closes_on=closes_on,
     )

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,8 @@ from municipalities.assessments.models import (
     Question,
     RespondentRole,
     RespondentStatus,
+    default_round_title,
+    municipality_language,
 )
 from municipalities.assessments.permissions import get_round_for_user
 from municipalities.assessments.selectors import round_scores
@@ -58,7 +61,9 @@ def round_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = get_municipality_for_user(request, pk, level=Level.EDIT).obj
-    form = RoundOpenForm(posted(request))
+    # The title is stored and read by the whole municipality: suggest it in its language.
+    title = default_round_title(municipality_language(municipality), timezone.localdate())
+    form = RoundOpenForm(posted(request), initial={"title": title})
     if request.method == "POST" and form.is_valid():
         round = call_service(
             form,

@@ -103,3 +103,27 @@ def test_latest_scores_for_many_municipalities_at_once(world, django_assert_max_
     # A closed round nobody answered has a round but no means.
     assert (scores[world.lerum.pk].round, scores[world.lerum.pk].means) == (lerum_round, {})
     assert latest_scores_for([]) == {}
+
+
+def test_a_role_gap_needs_answers_from_at_least_two_roles(world):
+    round = make_round(world)
+    staff = round.respondents.get(user=world.viewer)
+    submit_levels(staff, {"culture": 2})
+    second_staff = Respondent.objects.create(
+        round=round, user=_ale_person(world, "staff2@ale.se"), role="staff"
+    )
+    submit_levels(second_staff, {"culture": 4})
+    culture = {score.code: score for score in round_scores(round)}["culture"]
+    assert culture.role_means == {"staff": 3.0}
+    assert (culture.gap, culture.gap_roles, culture.gap_labels) == (None, None, None)
+
+
+def test_tied_roles_have_no_gap_between_two_different_roles(world):
+    round = make_round(world)
+    for respondent in round.respondents.all():  # management and staff answer alike
+        submit_levels(respondent, {}, default=3)
+    for score in round_scores(round):
+        assert score.gap == 0.0
+        high, low = score.gap_roles
+        assert high != low
+        assert {high, low} == {"management", "staff"}

@@ -1,17 +1,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from innocities.accounts.models import User
+from innocities.reports.templatetags.report_labels import dimension_name
 from municipalities.assessments.models import (
     Answer,
     AssessmentRound,
+    Dimension,
     Respondent,
     RespondentStatus,
+    default_round_title,
 )
+from municipalities.assessments.services import assessment_round_open
+from municipalities.models import Country, Municipality
 from tests import factories as f
 from tests.assessments.helpers import close, make_round, questions, submit_levels
 from tests.concurrency import someone_else_inserts_first
@@ -343,3 +351,147 @@ def test_a_respondent_added_by_someone_else_at_the_same_moment_is_a_form_error(w
     assert "Someone else changed this at the same moment" in " ".join(form.non_field_errors())
     assert form["role"].value() == "staff"
     assert not round.respondents.filter(user=world.viewer).exists()
+
+
+# --- Norwegian, default titles, the results page ---------------------------------------------
+
+
+def _in_norway(municipality) -> None:
+    Municipality.objects.filter(pk=municipality.pk).update(country=Country.NORWAY, skr_group="")
+
+
+def test_a_norwegian_reader_answers_and_reads_results_in_bokmal(world, as_persona):
+    round = make_round(world)
+    submit_levels(round.respondents.get(user=world.viewer), {"culture": 2})
+    close(round)
+    User.objects.filter(pk=world.viewer.pk).update(language="nb")
+    client = as_persona("viewer")
+    answer_page = client.get(_url("answer", round.pk), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Innovasjonskultur og ledelse" in answer_page
+    assert "Data er en strategisk ressurs" in answer_page  # a level description
+    assert "Oppmuntrer ledere medarbeiderne" in answer_page  # a question
+    assert "Innovationskultur och ledarskap" not in answer_page
+    detail = client.get(_url("detail", round.pk), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Innovasjonskultur og ledelse" in detail
+
+
+def test_the_open_form_suggests_a_title_in_the_municipality_s_language(world, as_persona):
+    today = timezone.localdate()
+    response = as_persona("coordinator").get(_url("open", world.ale.pk))
+    title = response.context["form"]["title"].value()
+    assert title == default_round_title("sv", today)
+    assert title.startswith("Självskattning ") and title in response.content.decode()
+
+    _in_norway(world.ale)
+    response = as_persona("coordinator").get(_url("open", world.ale.pk))
+    assert response.context["form"]["title"].value() == default_round_title("nb", today)
+    assert response.context["form"]["title"].value().startswith("Egenvurdering ")
+
+
+def test_a_round_opened_without_a_title_gets_the_default_one(world):
+    _in_norway(world.ale)
+    world.ale.refresh_from_db()
+    round = assessment_round_open(municipality=world.ale, actor=world.coordinator, title=" ")
+    assert round.title == default_round_title("nb", timezone.localdate())
+
+
+def _closed_round_with_answers(world):
+    """Management answers 4 and staff 2 in culture; only staff answers… nothing differs
+    elsewhere: every other dimension is 3 for both."""
+    round = make_round(world)
+    submit_levels(round.respondents.get(user=world.coordinator), {"culture": 4})
+    submit_levels(round.respondents.get(user=world.viewer), {"culture": 2})
+    return close(round)
+
+
+def _chart_values(body: str, code: str) -> tuple[str, list[str]]:
+    svg = re.search(rf'<svg id="chart-{code}"[^>]*>.*?</svg>', body, re.S)
+    assert svg, f"no chart for {code}"
+    label = re.search(r'role="img" aria-label="([^"]+)"', svg.group(0))
+    assert label, f"the chart for {code} has no accessible name"
+    return label.group(1), re.findall(r'class="chart-value"[^>]*>([^<]+)</text>', svg.group(0))
+
+
+def _table_values(body: str, code: str) -> list[str]:
+    row = re.search(rf'<tr id="score-{code}">.*?</tr>', body, re.S)
+    assert row, f"no table row for {code}"
+    cells = re.findall(r'class="text-end role-mean"[^>]*>(.*?)</td>', row.group(0))
+    return [cell for cell in cells if "visually-hidden" not in cell]
+
+
+def test_each_dimension_has_a_chart_with_a_name_and_the_table_s_numbers(world, as_persona):
+    round = _closed_round_with_answers(world)
+    client = as_persona("viewer")
+    client.cookies["django_language"] = "en"
+    response = client.get(_url("detail", round.pk), HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    scores = response.context["scores"]
+    assert len(scores) == 8
+    for score in scores:
+        label, values = _chart_values(body, score.code)
+        assert values == _table_values(body, score.code)
+        assert score.dimension.name_en in label
+        assert f"mean of all respondents {score.mean:.1f}" in label
+    label, values = _chart_values(body, "culture")
+    assert values == ["4.0", "2.0"]  # management, staff: political did not answer
+    assert "Political no answers" in label and "Management 4.0" in label
+    assert "Staff 2.0" in label
+    assert 'id="dimension-culture-heading"' in body
+
+
+def test_results_show_a_gap_only_between_two_different_roles(world, as_persona):
+    round = make_round(world)
+    # Only staff answers culture differently; management's answers are a draft.
+    submit_levels(round.respondents.get(user=world.viewer), {"culture": 2})
+    client = as_persona("coordinator")
+    client.cookies["django_language"] = "en"
+    body = client.get(_url("detail", round.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "fewer than two roles answered" in body
+    assert not re.search(r"\(([^()<>]+) – \1\)", body)
+
+    closed = _closed_round_with_answers(world)
+    body = client.get(_url("detail", closed.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = re.search(r'<tr id="score-culture">.*?</tr>', body, re.S).group(0)
+    assert "2.0" in row and "Management highest, Staff lowest" in row
+    strategy = re.search(r'<tr id="score-strategy">.*?</tr>', body, re.S).group(0)
+    assert "no difference between roles" in strategy
+    assert not re.search(r"\(([^()<>]+) – \1\)", body)
+    assert "Politisk – Politisk" not in body
+
+
+def test_the_results_table_scrolls_by_keyboard_and_headings_are_in_order(world, as_persona):
+    round = _closed_round_with_answers(world)
+    body = as_persona("viewer").get(_url("detail", round.pk)).content.decode()
+    container = re.search(r'<div class="results-scroll[^"]*"([^>]*)>', body)
+    assert container, "the results table is not in its scroll container"
+    attributes = container.group(1)
+    assert 'tabindex="0"' in attributes and 'role="region"' in attributes
+    assert "aria-labelledby=" in attributes or "aria-label=" in attributes
+    assert "css/assessment.css" in body
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", body)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert levels.count(3) == 8  # one per dimension's chart
+    for previous, current in itertools.pairwise(levels):
+        assert current <= previous + 1, levels
+    assert ' style="' not in body and "<script>" not in body
+
+
+def test_the_admin_edits_the_framework_in_all_three_languages(world, as_persona):
+    dimension = Dimension.objects.get(framework__is_active=True, code="culture")
+    page = as_persona("admin").get(
+        reverse("admin:assessments_dimension_change", args=[dimension.pk])
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    for field in ("name_sv", "name_en", "name_nb", "description_nb"):
+        assert f'name="{field}"' in body, field
+    assert 'name="questions-0-text_nb"' in body and 'name="levels-0-text_nb"' in body
+    assert "Innovasjonskultur og ledelse" in body
+
+
+def test_frozen_report_figures_name_a_dimension_in_bokmal():
+    frozen = {"name_sv": "Kultur", "name_en": "Culture", "name_nb": "Kultur og ledelse"}
+    with translation.override("nb"):
+        assert dimension_name(frozen) == "Kultur og ledelse"
+        # A report frozen before the Norwegian names existed falls back to Swedish.
+        assert dimension_name({"name_sv": "Kultur", "name_en": "Culture"}) == "Kultur"

@@ -182,6 +182,7 @@ def test_programme_figures_hold_the_latest_closed_round_and_its_change(programme
         "code": "culture",
         "name_sv": CULTURE_SV,
         "name_en": CULTURE_EN,
+        "name_nb": "Innovasjonskultur og ledelse",
         "mean": 3.5,  # 4 and 3
         "spread": 0.5,
         "change": 1.5,  # 3.5 against 2.0 (3 and 1) in Hösten 2025
@@ -237,6 +238,7 @@ def test_cluster_figures_hold_its_indicators_and_each_members_latest_means(clust
         "code": "culture",
         "name_sv": CULTURE_SV,
         "name_en": CULTURE_EN,
+        "name_nb": "Innovasjonskultur og ledelse",
         "mean": 2.2,  # (3.5 + 2.0 + 1.0) / 3
         "median": 2.0,
         "members": [

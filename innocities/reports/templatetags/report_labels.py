@@ -104,7 +104,11 @@ def signed_change(value: float | None) -> str:
 def dimension_name(dimension: dict[str, Any]) -> str:
     """A frozen dimension's name in the active language, by the self-assessment's own rule."""
     return localized(
-        SimpleNamespace(name_sv=dimension.get("name_sv", ""), name_en=dimension.get("name_en", "")),
+        SimpleNamespace(
+            name_sv=dimension.get("name_sv", ""),
+            name_en=dimension.get("name_en", ""),
+            name_nb=dimension.get("name_nb", ""),
+        ),
         "name",
     )
 
