@@ -26,7 +26,8 @@ from clusters.models import (
 )
 from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
-from innocities.accounts.services import language_for_country, user_invite
+from innocities.accounts.services import user_invite
+from innocities.core.languages import language_for_country
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, Organisation
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innocities.accounts.models import User
-from innocities.accounts.services import language_for_country, user_invite
+from innocities.accounts.services import user_invite
+from innocities.core.languages import language_for_country
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
 

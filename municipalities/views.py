@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from innocities.accounts.services import language_for_country, user_invite
+from innocities.accounts.services import user_invite
 from innocities.core.forms import call_service, call_service_or_message, posted
+from innocities.core.languages import language_for_country
 from innocities.core.permissions import Level, admin_or_manager_required, roles_for
 from innocities.core.ratelimits import rate_limited
 from municipalities.forms import BenchmarkSharingForm, InviteForm, MembershipGrantForm

@@ -11,16 +11,6 @@ from innocities.accounts.models import User
 from innocities.accounts.tasks import send_invitation
 from innocities.core.queue import enqueue_on_commit
 
-# The interface language of a country's people until they choose another. A country code as
-# Municipality.country stores it (this layer knows no municipalities).
-COUNTRY_LANGUAGES = {"NO": "nb", "SE": "sv"}
-
-
-def language_for_country(country: str | None) -> str:
-    """The language a person invited for a municipality in ``country`` starts with: Norwegian
-    bokmål in Norway, else the portal's default (Swedish)."""
-    return COUNTRY_LANGUAGES.get(country or "", settings.LANGUAGE_CODE)
-
 
 @transaction.atomic
 def user_invite(

@@ -7,8 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from innocities.core.languages import in_reader_language
 
 
 class Category(models.TextChoices):
@@ -84,9 +85,8 @@ class ReminderRule(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the reader's language (English where no translation is given)."""
-        language = (get_language() or "sv")[:2]
-        return {"sv": self.name_sv, "nb": self.name_nb}.get(language) or self.name
+        """The name in the reader's language (``name`` is the English one)."""
+        return in_reader_language(self.name_sv, self.name, self.name_nb)
 
 
 class NotificationPreference(models.Model):

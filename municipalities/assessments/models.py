@@ -12,38 +12,12 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from municipalities.models import Country, Municipality
-
-# The languages the framework's texts are kept in (``<field>_sv``, ``_en``, ``_nb``).
-TEXT_LANGUAGES = ("sv", "en", "nb")
-
-
-def reader_language(language: str | None = None) -> str:
-    """The text language for a UI language code (the active one by default): ``nb`` for any
-    Norwegian (nb, no, nn), ``en`` for English, otherwise Swedish."""
-    code = (language or translation.get_language() or "sv").lower()[:2]
-    if code in ("nb", "no", "nn"):
-        return "nb"
-    return "en" if code == "en" else "sv"
-
-
-def municipality_language(municipality: Municipality) -> str:
-    """The language a municipality writes in: Norwegian bokmål in Norway, else Swedish."""
-    return "nb" if municipality.country == Country.NORWAY else "sv"
-
-
-def localized(obj: object, name: str, language: str | None = None) -> str:
-    """``obj.<name>_<language>`` in the reader's language (the active one unless given); where
-    that text is empty, Swedish, then English."""
-    for code in dict.fromkeys((reader_language(language), "sv", "en")):
-        text = getattr(obj, f"{name}_{code}", "")
-        if text:
-            return text
-    return ""
+from innocities.core.languages import localized, reader_language
+from municipalities.models import Municipality
 
 
 class Framework(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from innocities.accounts.models import User
 from innocities.accounts.services import user_invite
+from innocities.core.languages import municipality_language
 from innocities.core.services import validated_save
 from municipalities.assessments.models import (
     Answer,
@@ -26,7 +27,6 @@ from municipalities.assessments.models import (
     RespondentStatus,
     RoundStatus,
     default_round_title,
-    municipality_language,
 )
 from municipalities.models import Municipality, MunicipalityMembership, MunicipalityRole
 from municipalities.services import municipality_membership_grant

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innocities.accounts.models import User
 from innocities.core.forms import call_service, call_service_or_message, posted
+from innocities.core.languages import municipality_language
 from innocities.core.permissions import Level, roles_for
 from innocities.core.ratelimits import rate_limited
 from municipalities.assessments.forms import AnswerForm, RespondentForm, RoundOpenForm
@@ -29,7 +30,6 @@ from municipalities.assessments.models import (
     RespondentRole,
     RespondentStatus,
     default_round_title,
-    municipality_language,
 )
 from municipalities.assessments.permissions import get_round_for_user
 from municipalities.assessments.selectors import round_scores

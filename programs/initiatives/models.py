@@ -14,11 +14,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, Meeting, Need
+from innocities.core.languages import in_reader_language
 from innocities.core.validators import no_control_characters
 from municipalities.models import Municipality, Organisation
 from programs.models import ProgramModule, Task
@@ -289,12 +289,6 @@ class Effort(models.Model):
     @property
     def label(self) -> str:
         return f"{self.year} Q{self.quarter}"
-
-
-def in_reader_language(sv: str, en: str, nb: str) -> str:
-    """Content kept in each language, in the reader's (Swedish where a translation is missing)."""
-    language = (get_language() or "sv")[:2]
-    return {"en": en, "nb": nb}.get(language) or sv
 
 
 class CriterionCheck(models.TextChoices):

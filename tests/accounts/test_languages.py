@@ -11,8 +11,9 @@ from django.utils import translation
 from clusters.models import RosterRole
 from clusters.services import roster_add_or_invite_person
 from innocities.accounts.models import User
-from innocities.accounts.services import language_for_country, user_invite
+from innocities.accounts.services import user_invite
 from innocities.accounts.tasks import send_invitation
+from innocities.core.languages import language_for_country
 from municipalities.models import Country, Helix
 from municipalities.services import municipality_membership_grant_by_email
 from tests import factories as f

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from innocities.core.languages import localized, reader_language
 from municipalities.assessments.default_framework import (
     DIMENSIONS,
     NAME,
@@ -19,8 +20,6 @@ from municipalities.assessments.models import (
     LevelDescription,
     Question,
     default_round_title,
-    localized,
-    reader_language,
 )
 
 CODES = [

@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from municipalities.assessments.models import localized
+from innocities.core.languages import localized
 from programs.indicators.models import Direction
 from programs.indicators.svg import format_number, trend_svg
 from programs.initiatives.models import AssumptionKind, Body, Decision, Outcome, Stage

@@ -7,8 +7,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from innocities.core.languages import localized as _localized
 from municipalities.assessments.models import RespondentRole
-from municipalities.assessments.models import localized as _localized
 
 register = template.Library()
 
