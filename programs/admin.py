@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import (
+    CONTENT_LANGUAGES,
     ActivityTemplate,
     Milestone,
     ModuleTemplate,
@@ -32,18 +33,40 @@ from programs.models import (
 # --- the method library --------------------------------------------------------------------
 
 
-class ActivityTemplateInline(admin.TabularInline):
+class ActivityTemplateInline(admin.StackedInline):
     model = ActivityTemplate
     extra = 0
-    fields = ["kind", "title", "offset_days", "duration_days", "description"]
+    # Each text in Swedish, English and Norwegian, side by side.
+    fields = [
+        ("kind", "key", "offset_days", "duration_days"),
+        ("title_sv", "title_en", "title_nb"),
+        ("description_sv", "description_en", "description_nb"),
+    ]
 
 
 @admin.register(ModuleTemplate)
 class ModuleTemplateAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "theme", "duration_days", "activity_count", "is_active"]
+    list_display = [
+        "code",
+        "name_sv",
+        "name_en",
+        "name_nb",
+        "theme",
+        "duration_days",
+        "activity_count",
+        "is_active",
+    ]
     list_filter = ["theme", "is_active"]
-    search_fields = ["name", "code", "description"]
-    prepopulated_fields = {"code": ["name"]}
+    search_fields = [
+        "code",
+        *(f"{field}_{code}" for field in ("name", "description") for code in CONTENT_LANGUAGES),
+    ]
+    fieldsets = [
+        (None, {"fields": ["code", "theme", "duration_days", "is_active"]}),
+        (_("Name"), {"fields": ["name_sv", "name_en", "name_nb"]}),
+        (_("Description"), {"fields": ["description_sv", "description_en", "description_nb"]}),
+    ]
+    prepopulated_fields = {"code": ["name_en"]}
     inlines = [ActivityTemplateInline]
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -56,10 +79,31 @@ class ModuleTemplateAdmin(SimpleHistoryAdmin):
 
 @admin.register(ActivityTemplate)
 class ActivityTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "module", "kind", "offset_days", "duration_days"]
+    list_display = [
+        "title_sv",
+        "title_en",
+        "title_nb",
+        "module",
+        "kind",
+        "offset_days",
+        "duration_days",
+    ]
     list_filter = ["kind", "module"]
-    search_fields = ["title", "module__name"]
+    search_fields = [
+        "key",
+        "title_sv",
+        "title_en",
+        "title_nb",
+        "module__name_sv",
+        "module__name_en",
+        "module__name_nb",
+    ]
     list_select_related = ["module"]
+    fieldsets = [
+        (None, {"fields": ["module", "key", "kind", "offset_days", "duration_days"]}),
+        (_("Title"), {"fields": ["title_sv", "title_en", "title_nb"]}),
+        (_("Description"), {"fields": ["description_sv", "description_en", "description_nb"]}),
+    ]
 
 
 class ProgramTemplateModuleInline(admin.TabularInline):
@@ -71,8 +115,15 @@ class ProgramTemplateModuleInline(admin.TabularInline):
 
 @admin.register(ProgramTemplate)
 class ProgramTemplateAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "duration_months", "module_count"]
-    search_fields = ["name", "description"]
+    list_display = ["name_sv", "name_en", "name_nb", "duration_months", "module_count"]
+    search_fields = [
+        f"{field}_{code}" for field in ("name", "description") for code in CONTENT_LANGUAGES
+    ]
+    fieldsets = [
+        (None, {"fields": ["duration_months"]}),
+        (_("Name"), {"fields": ["name_sv", "name_en", "name_nb"]}),
+        (_("Description"), {"fields": ["description_sv", "description_en", "description_nb"]}),
+    ]
     inlines = [ProgramTemplateModuleInline]
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -87,7 +138,15 @@ class ProgramTemplateAdmin(SimpleHistoryAdmin):
 class ProgramTemplateModuleAdmin(admin.ModelAdmin):
     list_display = ["template", "position", "module", "offset_days"]
     list_filter = ["template"]
-    search_fields = ["template__name", "module__name"]
+    search_fields = [
+        "template__name_sv",
+        "template__name_en",
+        "template__name_nb",
+        "module__name_sv",
+        "module__name_en",
+        "module__name_nb",
+        "module__code",
+    ]
     list_select_related = ["template", "module"]
 
 

@@ -2,16 +2,18 @@
 
 ``programs/data/module_library.json`` is the source of truth. It is product content, not demo
 data: every deployment loads it (``manage.py load_module_library``) and loads it again when it
-changes. Loading is keyed by natural keys and updates in place:
+changes. Every text (names, titles, descriptions) is given in Swedish, English and Norwegian
+bokmål: ``{"sv": …, "en": …, "nb": …}``. Loading is keyed by natural keys and updates in place:
 
-- a module by its ``code``, an activity by (module, title), a programme template by its
-  ``name``, a template's module by (template, module);
-- what the file says wins for the fields it holds (name, description, theme, durations,
-  offsets, positions); ``ModuleTemplate.is_active`` is left alone once a module exists,
-  because taking a module out of the library is an administrator's decision;
+- a module by its ``code``, an activity by (module, ``key``), a programme template by its
+  English name, a template's module by (template, module). An activity loaded before
+  activities had keys has none: it is found by its English title and given its key;
+- what the file says wins for the fields it holds (the texts in all three languages, theme,
+  durations, offsets, positions); ``ModuleTemplate.is_active`` is left alone once a module
+  exists, because taking a module out of the library is an administrator's decision;
 - nothing is deleted: programmes point at modules and templates, and an activity or template
-  module that is no longer in the file is kept and reported. Renaming an activity therefore
-  adds a new one and keeps the old; remove the old one in the admin if it must go.
+  module that is no longer in the file is kept and reported. Changing an activity's key
+  therefore adds a new one and keeps the old; remove the old one in the admin if it must go.
 
 Running the loader twice changes nothing the second time (and records no history).
 """
@@ -31,6 +33,7 @@ from django.db import transaction
 from innocities.accounts.models import User
 from innocities.core.services import validated_save
 from programs.models import (
+    CONTENT_LANGUAGES,
     ActivityKind,
     ActivityTemplate,
     ModuleTemplate,
@@ -63,10 +66,24 @@ class LibraryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Texts:
+    """One text in the three content languages."""
+
+    sv: str
+    en: str
+    nb: str
+
+    def fields(self, name: str) -> dict[str, str]:
+        """``{"<name>_sv": …, "<name>_en": …, "<name>_nb": …}``, the model's fields."""
+        return {f"{name}_{code}": getattr(self, code) for code in CONTENT_LANGUAGES}
+
+
+@dataclass(frozen=True)
 class ActivitySpec:
+    key: str
     kind: str
-    title: str
-    description: str
+    title: Texts
+    description: Texts
     offset_days: int
     duration_days: int
 
@@ -74,8 +91,8 @@ class ActivitySpec:
 @dataclass(frozen=True)
 class ModuleSpec:
     code: str
-    name: str
-    description: str
+    name: Texts
+    description: Texts
     theme: str
     duration_days: int
     activities: tuple[ActivitySpec, ...]
@@ -89,8 +106,8 @@ class TemplateModuleSpec:
 
 @dataclass(frozen=True)
 class TemplateSpec:
-    name: str
-    description: str
+    name: Texts
+    description: Texts
     duration_months: int
     modules: tuple[TemplateModuleSpec, ...]
 
@@ -116,7 +133,7 @@ def read_library(path: Path | None = None) -> Library:
     modules = tuple(_module_spec(item) for item in _list(raw, "modules", path.name))
     _require_unique("module code", [module.code for module in modules])
     templates = tuple(_template_spec(item) for item in _list(raw, "program_templates", path.name))
-    _require_unique("programme template name", [template.name for template in templates])
+    _require_unique("programme template name", [template.name.en for template in templates])
     durations = {module.code: module.duration_days for module in modules}
     for template in templates:
         _validate_template(template, durations)
@@ -142,6 +159,23 @@ def _text(raw: Any, key: str, where: str, *, max_length: int = 0, required: bool
     return value
 
 
+def _texts(raw: Any, key: str, where: str, *, max_length: int = 0, required: bool = True) -> Texts:
+    """A text in every content language; a required one must be there in all three."""
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if value is None and not required:
+        return Texts(sv="", en="", nb="")
+    if not isinstance(value, dict) or set(value) != set(CONTENT_LANGUAGES):
+        raise LibraryError(
+            f"{where}: {key!r} must give the text in each of {', '.join(CONTENT_LANGUAGES)}"
+        )
+    return Texts(
+        **{
+            code: _text(value, code, f"{where}: {key}", max_length=max_length, required=required)
+            for code in CONTENT_LANGUAGES
+        }
+    )
+
+
 def _number(raw: dict[str, Any], key: str, where: str, *, minimum: int = 0) -> int:
     value = raw.get(key)
     # bool is an int in Python; true/false in the file is a mistake, not a number.
@@ -164,13 +198,14 @@ def _module_spec(raw: Any) -> ModuleSpec:
     activities = tuple(
         _activity_spec(item, where, duration) for item in _list(raw, "activities", where)
     )
-    _require_unique(f"activity title in {where}", [activity.title for activity in activities])
+    _require_unique(f"activity key in {where}", [activity.key for activity in activities])
+    _require_unique(f"activity title in {where}", [activity.title.en for activity in activities])
     if not any(activity.kind == ActivityKind.MILESTONE for activity in activities):
         raise LibraryError(f"{where}: has no milestone")
     return ModuleSpec(
         code=code,
-        name=_text(raw, "name", where, max_length=200),
-        description=_text(raw, "description", where),
+        name=_texts(raw, "name", where, max_length=200),
+        description=_texts(raw, "description", where),
         theme=theme,
         duration_days=duration,
         activities=activities,
@@ -178,8 +213,13 @@ def _module_spec(raw: Any) -> ModuleSpec:
 
 
 def _activity_spec(raw: Any, module_where: str, module_days: int) -> ActivitySpec:
-    title = _text(raw, "title", f"{module_where}: activity", max_length=200)
-    where = f"{module_where}: activity {title!r}"
+    key = _text(raw, "key", f"{module_where}: activity", max_length=60)
+    try:
+        validate_slug(key)
+    except ValidationError as error:
+        raise LibraryError(f"{module_where}: activity {key!r}: the key must be a slug") from error
+    where = f"{module_where}: activity {key!r}"
+    title = _texts(raw, "title", where, max_length=200)
     kind = _text(raw, "kind", where)
     if kind not in ActivityKind.values:
         raise LibraryError(f"{where}: unknown kind {kind!r}")
@@ -190,17 +230,18 @@ def _activity_spec(raw: Any, module_where: str, module_days: int) -> ActivitySpe
     if offset + duration > module_days:
         raise LibraryError(f"{where}: ends after the module's {module_days} days")
     return ActivitySpec(
+        key=key,
         kind=kind,
         title=title,
-        description=_text(raw, "description", where, required=False),
+        description=_texts(raw, "description", where, required=False),
         offset_days=offset,
         duration_days=duration,
     )
 
 
 def _template_spec(raw: Any) -> TemplateSpec:
-    name = _text(raw, "name", "programme template", max_length=200)
-    where = f"programme template {name!r}"
+    name = _texts(raw, "name", "programme template", max_length=200)
+    where = f"programme template {name.en!r}"
     modules = tuple(
         TemplateModuleSpec(
             code=_text(item, "code", where), offset_days=_number(item, "offset_days", where)
@@ -211,7 +252,7 @@ def _template_spec(raw: Any) -> TemplateSpec:
         raise LibraryError(f"{where}: has no modules")
     return TemplateSpec(
         name=name,
-        description=_text(raw, "description", where, required=False),
+        description=_texts(raw, "description", where, required=False),
         duration_months=_number(raw, "duration_months", where, minimum=1),
         modules=modules,
     )
@@ -227,7 +268,7 @@ def shortest_span_days(months: int) -> int:
 
 
 def _validate_template(template: TemplateSpec, durations: dict[str, int]) -> None:
-    where = f"programme template {template.name!r}"
+    where = f"programme template {template.name.en!r}"
     _require_unique(f"module in {where}", [module.code for module in template.modules])
     span = shortest_span_days(template.duration_months)
     for module in template.modules:
@@ -302,25 +343,25 @@ def _upsert_modules(
     result: dict[str, ModuleTemplate] = {}
     for spec in specs:
         wanted = {
-            "name": spec.name,
-            "description": spec.description,
+            **spec.name.fields("name"),
+            **spec.description.fields("description"),
             "theme": spec.theme,
             "duration_days": spec.duration_days,
         }
         module = existing.get(spec.code)
         if module is None:
             module = validated_save(ModuleTemplate(code=spec.code, **wanted), actor=actor)
-            activities: dict[str, ActivityTemplate] = {}
+            activities: list[ActivityTemplate] = []
             _bump(counts, "modules_created")
         else:
-            activities = {activity.title: activity for activity in module.activities.all()}
+            activities = list(module.activities.all())
             if _apply(module, wanted):
                 validated_save(module, actor=actor)
                 _bump(counts, "modules_updated")
             else:
                 _bump(counts, "modules_unchanged")
-        _upsert_activities(module, spec.activities, activities, actor=actor, counts=counts)
-        for title in sorted(activities.keys() - {activity.title for activity in spec.activities}):
+        loaded = _upsert_activities(module, spec.activities, activities, actor=actor, counts=counts)
+        for title in sorted(a.title_en or a.title for a in activities if a.pk not in loaded):
             kept.append(f"activity {title!r} of module {spec.code}")
             _bump(counts, "activities_kept")
         result[spec.code] = module
@@ -330,27 +371,36 @@ def _upsert_modules(
 def _upsert_activities(
     module: ModuleTemplate,
     specs: tuple[ActivitySpec, ...],
-    existing: dict[str, ActivityTemplate],
+    existing: list[ActivityTemplate],
     *,
     actor: User | None,
     counts: dict[str, int],
-) -> None:
+) -> set[int]:
+    """Create or update the module's activities; return the ids of those in the file."""
+    by_key = {activity.key: activity for activity in existing if activity.key}
+    # Loaded before activities had keys: found by their English title, once.
+    unkeyed = {activity.title_en: activity for activity in existing if not activity.key}
+    loaded: set[int] = set()
     for spec in specs:
         wanted = {
+            "key": spec.key,
             "kind": spec.kind,
-            "description": spec.description,
+            **spec.title.fields("title"),
+            **spec.description.fields("description"),
             "offset_days": spec.offset_days,
             "duration_days": spec.duration_days,
         }
-        activity = existing.get(spec.title)
+        activity = by_key.get(spec.key) or unkeyed.pop(spec.title.en, None)
         if activity is None:
-            validated_save(ActivityTemplate(module=module, title=spec.title, **wanted), actor=actor)
+            activity = validated_save(ActivityTemplate(module=module, **wanted), actor=actor)
             _bump(counts, "activities_created")
         elif _apply(activity, wanted):
             validated_save(activity, actor=actor)
             _bump(counts, "activities_updated")
         else:
             _bump(counts, "activities_unchanged")
+        loaded.add(activity.pk)
+    return loaded
 
 
 def _upsert_templates(
@@ -362,16 +412,20 @@ def _upsert_templates(
     kept: list[str],
 ) -> None:
     existing = {
-        template.name: template
+        template.name_en: template
         for template in ProgramTemplate.objects.filter(
-            name__in=[spec.name for spec in specs]
+            name_en__in=[spec.name.en for spec in specs]
         ).prefetch_related("template_modules__module")
     }
     for spec in specs:
-        wanted = {"description": spec.description, "duration_months": spec.duration_months}
-        template = existing.get(spec.name)
+        wanted = {
+            **spec.name.fields("name"),
+            **spec.description.fields("description"),
+            "duration_months": spec.duration_months,
+        }
+        template = existing.get(spec.name.en)
         if template is None:
-            template = validated_save(ProgramTemplate(name=spec.name, **wanted), actor=actor)
+            template = validated_save(ProgramTemplate(**wanted), actor=actor)
             rows: list[ProgramTemplateModule] = []
             _bump(counts, "templates_created")
         else:
@@ -424,7 +478,7 @@ def _upsert_template_modules(
         if row.position != index:
             row.position = index
             row.save(update_fields=["position"])
-        kept.append(f"module {row.module.code} in programme template {template.name!r}")
+        kept.append(f"module {row.module.code} in programme template {template.name_en!r}")
         _bump(counts, "template_modules_kept")
     for module_id, (position, offset) in wanted.items():
         if module_id not in by_module:

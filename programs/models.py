@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+from innocities.core.languages import TEXT_LANGUAGES, reader_language
 from innocities.core.validators import no_control_characters
 from municipalities.models import Municipality, Organisation
 
@@ -20,12 +22,47 @@ class Theme(models.TextChoices):
     BALANCE = "balance", _("Balancing operations and innovation")
 
 
-class ModuleTemplate(models.Model):
+# The languages the module library is kept in (as the self-assessment framework is).
+CONTENT_LANGUAGES = TEXT_LANGUAGES
+
+
+class LibraryText(models.Model):
+    """Content kept in Swedish, English and Norwegian bokmål (``<field>_sv``, ``_en``,
+    ``_nb``). ``text(field)`` gives it in the reader's (active) language, or in ``language``;
+    a missing translation falls back to Swedish, then English."""
+
+    class Meta:
+        abstract = True
+
+    def text(self, field: str, language: str | None = None) -> str:
+        wanted = reader_language(language)
+        for code in dict.fromkeys((wanted, "sv", "en", "nb")):
+            value = getattr(self, f"{field}_{code}")
+            if value:
+                return value
+        return ""
+
+    def _require_one_language(self, field: str, message: str) -> None:
+        if not any(getattr(self, f"{field}_{code}").strip() for code in CONTENT_LANGUAGES):
+            raise ValidationError({f"{field}_sv": message})
+
+
+class ModuleTemplate(LibraryText):
     """A module of the method, with activities placed at offsets from the module's start."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
-    description = models.TextField(_("description"), blank=True)
+    name_sv = models.CharField(
+        _("name (Swedish)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    name_nb = models.CharField(
+        _("name (Norwegian)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian)"), blank=True)
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices, blank=True)
     duration_days = models.PositiveIntegerField(_("duration (days)"), default=180)
     is_active = models.BooleanField(_("in the library"), default=True)
@@ -33,12 +70,25 @@ class ModuleTemplate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_sv", "code"]
         verbose_name = _("module template")
         verbose_name_plural = _("module templates")
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self._require_one_language("name", _("Give the name in at least one language."))
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language."""
+        return self.text("name")
+
+    @property
+    def description(self) -> str:
+        return self.text("description")
 
 
 class ActivityKind(models.TextChoices):
@@ -46,11 +96,30 @@ class ActivityKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone")
 
 
-class ActivityTemplate(models.Model):
+class ActivityTemplate(LibraryText):
     module = models.ForeignKey(ModuleTemplate, on_delete=models.CASCADE, related_name="activities")
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A stable name within the module that the library file uses; empty for an "
+            "activity added in the admin."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
-    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
-    description = models.TextField(_("description"), blank=True)
+    title_sv = models.CharField(
+        _("title (Swedish)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    title_nb = models.CharField(
+        _("title (Norwegian)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian)"), blank=True)
     offset_days = models.PositiveIntegerField(
         _("offset (days)"), help_text=_("Days from the module's start to the activity's start.")
     )
@@ -64,7 +133,9 @@ class ActivityTemplate(models.Model):
         verbose_name_plural = _("activity templates")
         constraints = [
             models.UniqueConstraint(
-                fields=["module", "title"], name="activity_template_unique_title"
+                fields=["module", "key"],
+                condition=~Q(key=""),
+                name="activity_template_unique_key",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="milestone") | Q(duration_days=0),
@@ -75,12 +146,33 @@ class ActivityTemplate(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        self._require_one_language("title", _("Give the title in at least one language."))
 
-class ProgramTemplate(models.Model):
-    name = models.CharField(
-        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    @property
+    def title(self) -> str:
+        """The title in the reader's language."""
+        return self.text("title")
+
+    @property
+    def description(self) -> str:
+        return self.text("description")
+
+
+class ProgramTemplate(LibraryText):
+    name_sv = models.CharField(
+        _("name (Swedish)"), max_length=200, blank=True, validators=[no_control_characters]
     )
-    description = models.TextField(_("description"), blank=True)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    name_nb = models.CharField(
+        _("name (Norwegian)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian)"), blank=True)
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=36)
     modules = models.ManyToManyField(
         ModuleTemplate, through="ProgramTemplateModule", related_name="program_templates"
@@ -89,12 +181,34 @@ class ProgramTemplate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_sv", "pk"]
         verbose_name = _("programme template")
         verbose_name_plural = _("programme templates")
+        constraints = [
+            # The library file's natural key for a template.
+            models.UniqueConstraint(
+                fields=["name_en"],
+                condition=~Q(name_en=""),
+                name="program_template_unique_english_name",
+                violation_error_message=_("A programme template with this English name exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self._require_one_language("name", _("Give the name in at least one language."))
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language."""
+        return self.text("name")
+
+    @property
+    def description(self) -> str:
+        return self.text("description")
 
 
 class ProgramTemplateModule(models.Model):

@@ -8,11 +8,12 @@ from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from innocities.accounts.models import User
+from innocities.core.languages import municipality_language
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, Organisation
 from programs.models import (
@@ -56,12 +57,16 @@ def lay_out_module(
     Each activity starts at the module's start plus its offset; a task is due its duration
     later, a milestone on its day. ``shift`` moves each computed date (e.g. to the next
     working day); it must never move a date backwards, so a task stays due after it starts.
+
+    The library's titles and descriptions are copied in the municipality's language (Swedish
+    in Sweden, Norwegian in Norway): from then on they are the municipality's own text.
     """
+    language = municipality_language(program.municipality)
     module_start = shift(starts_on)
     program_module = ProgramModule(
         program=program,
         module_template=module,
-        title=module.name,
+        title=module.text("name", language),
         position=position,
         starts_on=module_start,
         ends_on=shift(starts_on + dt.timedelta(days=max(module.duration_days, 1) - 1)),
@@ -78,8 +83,8 @@ def lay_out_module(
                 Milestone(
                     program=program,
                     module=program_module,
-                    title=activity.title,
-                    description=activity.description,
+                    title=activity.text("title", language),
+                    description=activity.text("description", language),
                     due_on=shift(begins),
                 )
             )
@@ -88,8 +93,8 @@ def lay_out_module(
                 Task(
                     program=program,
                     module=program_module,
-                    title=activity.title,
-                    description=activity.description,
+                    title=activity.text("title", language),
+                    description=activity.text("description", language),
                     starts_on=shift(begins),
                     due_on=shift(begins + dt.timedelta(days=activity.duration_days)),
                 )
@@ -114,13 +119,19 @@ def program_create_from_template(
 
     Each module starts at the programme's start plus the template's offset for it; each
     activity at the module's start plus its own offset. A task is due at its start plus its
-    duration; a milestone is due on its day.
+    duration; a milestone is due on its day. What is copied from the library (titles,
+    descriptions, the default title and the modules' reason) is written in the
+    municipality's language.
     """
+    language = municipality_language(municipality)
+    template_name = template.text("name", language)
+    with translation.override(language):
+        reason = _("Part of the template %(template)s.") % {"template": template_name}
     program = Program(
         municipality=municipality,
         cluster=cluster,
         template=template,
-        title=title or f"{municipality.name}: {template.name}",
+        title=title or f"{municipality.name}: {template_name}",
         starts_on=starts_on,
         ends_on=add_months(starts_on, template.duration_months) - dt.timedelta(days=1),
         status=status,
@@ -140,7 +151,7 @@ def program_create_from_template(
             module=template_module.module,
             position=template_module.position,
             starts_on=starts_on + dt.timedelta(days=template_module.offset_days),
-            reason=_("Part of the template %(template)s.") % {"template": template.name},
+            reason=reason,
         )
         all_milestones += milestones
         all_tasks += tasks

@@ -199,8 +199,13 @@ class ModuleTemplateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ModuleTemplate
 
+    class Params:
+        name = None  # one name in every language: ModuleTemplateFactory(name="…")
+
     code = factory.Sequence(lambda n: f"module-{n}")
-    name = factory.Sequence(lambda n: f"Module {n}")
+    name_en = factory.LazyAttributeSequence(lambda o, n: o.name or f"Module {n}")
+    name_sv = factory.SelfAttribute("name_en")
+    name_nb = factory.SelfAttribute("name_en")
     duration_days = 180
 
 
@@ -209,8 +214,18 @@ class ActivityTemplateFactory(factory.django.DjangoModelFactory):
         model = ActivityTemplate
 
     module = factory.SubFactory(ModuleTemplateFactory)
+
+    class Params:
+        title = None  # one title in every language
+        description = ""
+
     kind = ActivityKind.TASK
-    title = factory.Sequence(lambda n: f"Activity {n}")
+    title_en = factory.LazyAttributeSequence(lambda o, n: o.title or f"Activity {n}")
+    title_sv = factory.SelfAttribute("title_en")
+    title_nb = factory.SelfAttribute("title_en")
+    description_en = factory.SelfAttribute("description")
+    description_sv = factory.SelfAttribute("description")
+    description_nb = factory.SelfAttribute("description")
     offset_days = 0
     duration_days = 14
 
@@ -219,7 +234,12 @@ class ProgramTemplateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgramTemplate
 
-    name = factory.Sequence(lambda n: f"Template {n}")
+    class Params:
+        name = None  # one name in every language
+
+    name_en = factory.LazyAttributeSequence(lambda o, n: o.name or f"Template {n}")
+    name_sv = factory.SelfAttribute("name_en")
+    name_nb = factory.SelfAttribute("name_en")
     duration_months = 36
 
 

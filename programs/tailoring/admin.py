@@ -42,7 +42,16 @@ class RecommendationRuleAdmin(SimpleHistoryAdmin):
     form = RecommendationRuleForm
     list_display = ("code", "kind", "dimension_code", "below", "need_themes", "module", "is_active")
     list_filter = ("kind", "is_active", "module")
-    search_fields = ("code", "dimension_code", "need_themes", "note", "module__name")
+    search_fields = (
+        "code",
+        "dimension_code",
+        "need_themes",
+        "note",
+        "module__code",
+        "module__name_sv",
+        "module__name_en",
+        "module__name_nb",
+    )
     list_select_related = ("module",)
     fieldsets = (
         (None, {"fields": ("code", "kind", "module", "is_active", "note")}),

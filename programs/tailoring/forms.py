@@ -4,6 +4,15 @@ One row of fields per module of the library (``include_<id>``, ``order_<id>``,
 ``start_<id>``, ``reason_<id>``), pre-filled from the recommendations: recommended modules
 are ticked in the recommended order with their reasons, except those the cluster meets
 jointly through a shared need.
+
+Sensible defaults: the municipality's coordinators are preselected, and a municipality's
+only programme is the one modules are added to. A choice with one option (the only
+programme, cluster or coordinator) is no choice: it becomes a hidden input, and the page
+shows it as text (``single_choices``).
+
+Reasons are shown in the reader's language; one left as suggested is stored in the
+municipality's language, as the library's texts are (what the manager wrote is kept as
+written).
 """
 
 from __future__ import annotations
@@ -13,13 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters.models import Cluster
 from innocities.accounts.models import User
 from innocities.core.forms import TEXT_MAX, DateInput
+from innocities.core.languages import municipality_language
 from programs.forms import PeopleChoiceField
 from programs.models import ModuleTemplate, Program, ProgramStatus
 from programs.selectors import coordinator_candidates
@@ -119,12 +129,41 @@ class TailoringForm(forms.Form):
             pk__in=[c.pk for c in basis.clusters]
         )
         self.fields["coordinators"].queryset = coordinator_candidates(municipality.pk)
+        self.coordinator_options = list(self.fields["coordinators"].queryset)
         if not self.is_bound:
-            self.initial.setdefault("target", NEW)
+            # The only programme is the one to add to; with none or several, a new one.
+            only = basis.programs[0] if len(basis.programs) == 1 else None
+            self.initial.setdefault("target", _target_value(only) if only else NEW)
             self.initial.setdefault("starts_on", _first_of_next_month(timezone.localdate()))
             if basis.clusters:
                 self.initial.setdefault("cluster", basis.clusters[0].pk)
+            self.initial.setdefault("coordinators", [p.pk for p in self.coordinator_options])
+        self.single_choices = self._hide_single_choices()
         self._add_module_fields()
+
+    def _hide_single_choices(self) -> dict[str, str]:
+        """Fields with one option become hidden inputs set to it; returns their labels."""
+        single: dict[str, str] = {}
+        targets = self.fields["target"].choices
+        if len(targets) == 1:
+            value, label = targets[0]
+            self.fields["target"].widget = forms.HiddenInput()
+            self.initial["target"] = value
+            single["target"] = str(label)
+        if len(self.basis.clusters) == 1:
+            self.fields["cluster"].widget = forms.HiddenInput()
+            self.initial["cluster"] = self.basis.clusters[0].pk
+            single["cluster"] = self.basis.clusters[0].name
+        if not self.coordinator_options:
+            # Nobody to choose: say so instead of an empty list of boxes.
+            self.fields["coordinators"].widget = forms.MultipleHiddenInput()
+            single["coordinators"] = _("nobody is recorded as the municipality's coordinator")
+        elif len(self.coordinator_options) == 1:
+            person = self.coordinator_options[0]
+            self.fields["coordinators"].widget = forms.MultipleHiddenInput()
+            self.initial["coordinators"] = [person.pk]
+            single["coordinators"] = person.get_full_name()
+        return single
 
     # --- the module rows ------------------------------------------------------------------
 
@@ -217,18 +256,38 @@ class TailoringForm(forms.Form):
                 _("A programme can have at most %(count)s modules.") % {"count": MAX_MODULES}
             )
         chosen.sort(key=lambda item: (item[0], item[1]))
-        default_reason = _("Added by %(person)s when tailoring the programme.") % {
-            "person": self.actor.get_full_name()
-        }
+        language = municipality_language(self.basis.municipality)
+        by_module = {r.module.pk: r for r in self.basis.recommendations}
         self.choices = [
             ModuleChoice(
                 module=module,
-                reason=reason or default_reason,
+                reason=self._stored_reason(by_module.get(module.pk), reason, language)
+                or self._default_reason(language),
                 starts_on=data.get(f"start_{module.pk}"),
             )
             for _order, _index, module, reason in chosen
         ]
+        # What the preview shows: each reason as the reader sees it on the page.
+        self.shown_reasons = {
+            module.pk: reason or self._default_reason(None) for _o, _i, module, reason in chosen
+        }
         return data
+
+    def _default_reason(self, language: str | None) -> str:
+        """Why a module nobody gave a reason for is there, in ``language`` (None: the
+        reader's)."""
+        with translation.override(language or translation.get_language()):
+            return _("Added by %(person)s when tailoring the programme.") % {
+                "person": self.actor.get_full_name()
+            }
+
+    @staticmethod
+    def _stored_reason(recommendation: Recommendation | None, reason: str, language: str) -> str:
+        """The suggested reason, left as it was, in the municipality's language; anything
+        the manager wrote as written."""
+        if recommendation is not None and reason == recommendation.reason_text.strip():
+            return recommendation.reason_text_in(language)
+        return reason
 
     def target_program(self) -> Program | None:
         value = self.cleaned_data.get("target")

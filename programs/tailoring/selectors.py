@@ -6,11 +6,12 @@ tested on known numbers; ``tailoring_basis`` loads what it needs in a fixed numb
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.models import SDG_GOALS, Cluster, ClusterMembership, Need, Priority
@@ -30,10 +31,31 @@ from programs.tailoring.models import PRIORITY_RANK, RecommendationRule, RuleKin
 @dataclass(frozen=True)
 class Reason:
     """One sentence of why a module is recommended; ``covered_by`` is the cluster's shared
-    need that meets it with joint activities, if there is one."""
+    need that meets it with joint activities, if there is one.
 
-    text: str
+    A reason keeps its facts, not a sentence: ``text`` is written when it is read, through
+    gettext in the active language, so the page gives it in the reader's language and
+    ``text_in`` in the municipality's when a programme module stores it. Either a low score
+    (``dimension``, ``score``, ``below``) or a ``need``.
+    """
+
     covered_by: Need | None = None
+    need: Need | None = None
+    # A name, or an object whose ``name`` is given in the reader's language (a Dimension).
+    dimension: object = None
+    score: float = 0.0
+    below: Decimal = Decimal(0)
+
+    @property
+    def text(self) -> str:
+        if self.need is not None:
+            return _need_reason(self.need)
+        name = getattr(self.dimension, "name", self.dimension)
+        return _score_reason(str(name), self.score, self.below)
+
+    def text_in(self, language: str) -> str:
+        with translation.override(language):
+            return self.text
 
 
 @dataclass
@@ -58,9 +80,15 @@ class Recommendation:
 
     @property
     def reason_text(self) -> str:
-        """What the programme module keeps: the reasons not met jointly in the cluster."""
+        """What the programme module keeps: the reasons not met jointly in the cluster, in
+        the active language."""
         own = [reason.text for reason in self.reasons if reason.covered_by is None]
         return " ".join(own or [reason.text for reason in self.reasons])
+
+    def reason_text_in(self, language: str) -> str:
+        """``reason_text`` in ``language`` (the municipality's, when it is stored)."""
+        with translation.override(language):
+            return self.reason_text
 
 
 def _score_reason(name: str, score: float, below: Decimal) -> str:
@@ -91,19 +119,21 @@ def recommend(
     *,
     rules: Iterable[RecommendationRule],
     scores: dict[str, float],
-    dimension_names: dict[str, str],
+    dimension_names: Mapping[str, object],
     needs: Sequence[Need],
     shared_by_dimension: dict[str, Need] | None = None,
     shared_by_need: dict[int, Need] | None = None,
 ) -> list[Recommendation]:
     """The modules the active ``rules`` recommend for these scores (dimension code → mean of
     the latest closed round) and the municipality's own ``needs``, each with its reasons.
+    ``dimension_names`` gives each dimension's name: a text, or a Dimension (whose name
+    follows the reader's language when a reason is read).
 
     A low-score rule fires when the dimension's mean is below the rule's threshold (a
     dimension nobody answered never fires); a need rule for every need it matches. A reason
     is covered when the cluster has accepted a shared need for the same dimension
     (``shared_by_dimension``) or built on the same need (``shared_by_need``, by need id).
-    Ordered by the weakest score, then by the most pressing need, then by module name.
+    Ordered by the weakest score, then by the most pressing need, then by module code.
     """
     shared_by_dimension = shared_by_dimension or {}
     shared_by_need = shared_by_need or {}
@@ -119,8 +149,10 @@ def recommend(
             item = found.setdefault(rule.module_id, Recommendation(module=rule.module))
             item.reasons.append(
                 Reason(
-                    _score_reason(name, score, rule.below),
-                    shared_by_dimension.get(rule.dimension_code),
+                    covered_by=shared_by_dimension.get(rule.dimension_code),
+                    dimension=name,
+                    score=score,
+                    below=rule.below,
                 )
             )
             item.rank = min(item.rank, (0, score))
@@ -129,12 +161,12 @@ def recommend(
                 if not rule.matches_need(need):
                     continue
                 item = found.setdefault(rule.module_id, Recommendation(module=rule.module))
-                text = _need_reason(need)
-                if any(reason.text == text for reason in item.reasons):
+                if any(reason.need == need for reason in item.reasons):
                     continue  # two rules, one need: say it once
-                item.reasons.append(Reason(text, shared_by_need.get(need.pk)))
+                item.reasons.append(Reason(covered_by=shared_by_need.get(need.pk), need=need))
                 item.rank = min(item.rank, (1, -PRIORITY_RANK.get(need.priority, 0)))
-    return sorted(found.values(), key=lambda r: (r.rank, r.module.name))
+    # By code, not name: the order must not change with the reader's language.
+    return sorted(found.values(), key=lambda r: (r.rank, r.module.code))
 
 
 # --- what the tailoring page needs -------------------------------------------------------
@@ -189,7 +221,7 @@ def tailoring_basis(*, municipality: Municipality, roles: Roles) -> TailoringBas
     recommendations = recommend(
         rules=rules,
         scores={s.code: s.mean for s in scores if s.mean is not None},
-        dimension_names={s.code: s.dimension.name for s in scores},
+        dimension_names={s.code: s.dimension for s in scores},
         needs=needs,
         shared_by_dimension=by_dimension,
         shared_by_need=by_need,
@@ -209,7 +241,9 @@ def tailoring_basis(*, municipality: Municipality, roles: Roles) -> TailoringBas
         scores=scores,
         needs=needs,
         recommendations=recommendations,
-        modules=list(ModuleTemplate.objects.filter(is_active=True).order_by("name")),
+        modules=sorted(
+            ModuleTemplate.objects.filter(is_active=True), key=lambda m: m.name.casefold()
+        ),
         clusters=clusters,
         programs=programs,
         shared_needs=shared,

@@ -2,7 +2,9 @@
 
 Dates come from the planning calendar (``programs.workdays``): nothing starts or falls due on
 a weekend, a public holiday of the municipality's country or in the summer holiday weeks.
-Each programme module keeps the reason it was chosen for.
+Each programme module keeps the reason it was chosen for. What the library gives (module,
+task and milestone titles and descriptions) and the default title are written in the
+municipality's language (``lay_out_module``); the reasons come written by the caller.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from innocities.accounts.models import User
+from innocities.core.languages import municipality_language
 from innocities.core.services import validated_save
 from municipalities.models import Municipality
 from programs.models import Milestone, ModuleTemplate, Program, ProgramStatus, Task
@@ -175,11 +179,15 @@ def program_create_tailored(
         add_months(starts_on, duration_months) - dt.timedelta(days=1),
         max(p.ends_on for p in planned),
     )
+    # Stored, so in the municipality's language, as the modules copied from the library are.
+    with translation.override(municipality_language(municipality)):
+        default_title = _("%(municipality)s: tailored programme") % {
+            "municipality": municipality.name
+        }
     program = Program(
         municipality=municipality,
         cluster=cluster,
-        title=title.strip()
-        or _("%(municipality)s: tailored programme") % {"municipality": municipality.name},
+        title=title.strip() or default_title,
         starts_on=starts_on,
         ends_on=ends_on,
         status=status,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     # Not under …/municipalities/: the menu marks that section active by its path.
     path("<int:pk>/", views.tailor, name="tailor"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
 ]

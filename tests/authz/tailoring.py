@@ -27,4 +27,9 @@ RULES = {
     "tailoring:tailor": Rule(
         get=statuses(404, **TAILORS), post=statuses(404, **TAILORS), kwargs=_ale
     ),
+    # The schedule preview: POST only; the same people as the page (an empty POST re-renders
+    # the page with its errors, as the page's own POST does).
+    "tailoring:preview": Rule(
+        get=statuses(NOT_ALLOWED), post=statuses(404, **TAILORS), kwargs=_ale
+    ),
 }

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from clusters.models import Meeting
@@ -100,31 +102,70 @@ def test_a_round_from_opening_to_a_tailored_programme(
     expect(culture.get_by_role("checkbox")).to_be_checked()
     helix = manager_page.locator("tr.module-row[data-module='quadruple-helix']")
     expect(helix.get_by_role("checkbox")).not_to_be_checked()  # 2.5 is not below 2.5
-    # Add a module by hand, first in the order, then preview and save.
+    # Ale has one programme: it is preselected; this time the manager wants a new one.
+    expect(manager_page.get_by_label("Add to “Ale innovates” (active)")).to_be_checked()
+    manager_page.get_by_label("A new programme").check()
+    # Ale's only coordinator and the only cluster are preselected and shown as text.
+    expect(manager_page.locator("#programme")).to_contain_text("Cora Coordinator")
+    expect(manager_page.locator("input[name='coordinators'][type='checkbox']")).to_have_count(0)
+    expect(manager_page.locator("select[name='cluster']")).to_have_count(0)
+
+    # Every change previews the schedule in place, in the live region beside the controls:
+    # no new page, no jump.
+    region = manager_page.locator("#schedule-region")
+    expect(region).to_have_attribute("aria-live", "polite")
+    manager_page.evaluate("window.samePage = true")
+    manager_page.get_by_label("Start date").fill("2027-06-21")
     helix.get_by_role("checkbox").check()
+    scrolled = manager_page.evaluate("window.scrollY")
+    expect(region).to_contain_text("Quadruple-helix collaboration")
+    expect(region).to_contain_text("2 modules, from")
+    assert manager_page.evaluate("window.samePage") is True
+    assert manager_page.evaluate("window.scrollY") == scrolled
+    # Add the module first in the order; the preview follows.
     helix.locator("input[type='number']").fill("1")
     culture.locator("input[type='number']").fill("2")
+    culture.locator("input[type='number']").blur()
+    expect(region.locator("tbody tr").first).to_contain_text("Quadruple-helix collaboration")
     helix.locator("textarea").fill("The council wants partners on board from the start.")
-    manager_page.get_by_label("Start date").fill("2027-06-21")
     manager_page.get_by_label("Title", exact=True).fill("Ale – tailored 2027")
     manager_page.get_by_role("button", name="Preview the schedule").click()
-    schedule = manager_page.locator("#schedule")
-    expect(schedule).to_contain_text("Quadruple-helix collaboration")
-    expect(schedule).to_contain_text("Innovation culture")
+    expect(region).to_contain_text("The council wants partners on board from the start.")
+    expect(region).to_contain_text("Innovation culture")
+    assert manager_page.evaluate("window.samePage") is True
     manager_page.get_by_role("button", name="Save the programme").click()
     expect(manager_page.locator(".alert-success")).to_contain_text(
         re.compile(r"“Ale – tailored 2027” was created with 2 modules")
     )
     program = Program.objects.get(title="Ale – tailored 2027")
+    # The suggested reason, left as it was, is kept in Ale's language (Swedish); what the
+    # manager wrote, as written.
+    culture_name = Dimension.objects.get(framework__is_active=True, code="culture").name_sv
+    with translation.override("sv"):
+        suggested = gettext("%(dimension)s scored %(score)s of 5, below %(threshold)s.") % {
+            "dimension": culture_name,
+            "score": "1,5",
+            "threshold": "2,5",
+        }
     assert [(m.module_template.code, m.reason) for m in program.modules.order_by("position")] == [
         ("quadruple-helix", "The council wants partners on board from the start."),
-        ("innovation-culture", "Innovation culture and leadership scored 1.5 of 5, below 2.5."),
+        ("innovation-culture", suggested),
     ]
+    assert program.modules.get(position=1).title == "Samverkan i fyrfaldig helix"
     due = [*program.tasks.values_list("due_on", flat=True)]
     due += [*program.milestones.values_list("due_on", flat=True)]
     assert due and all(is_working_day(day, "SE") for day in due)
     expect(manager_page.get_by_role("heading", level=1)).to_contain_text("Ale – tailored 2027")
     manager_page.context.close()
+
+    # Without JavaScript the preview button still works: the page comes back with the schedule.
+    plain_page = browser.new_context(base_url=live_server.url, java_script_enabled=False).new_page()
+    login(plain_page, live_server, world.manager)
+    plain_page.goto(f"/tailoring/{world.ale.pk}/")
+    plain_page.get_by_role("button", name="Preview the schedule").click()
+    expect(plain_page).to_have_url(re.compile(r"/preview/#schedule$"))
+    expect(plain_page.locator("#schedule-region")).to_contain_text("Innovation culture")
+    plain_page.context.close()
 
 
 def test_a_manager_accepts_a_shared_need_and_plans_a_joint_workshop(

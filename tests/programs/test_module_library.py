@@ -1,5 +1,6 @@
-"""The module library: the method's eight modules and the programme templates, and the loader
-that puts them in the database (idempotent, updates in place, never deletes)."""
+"""The module library: the method's eight modules and the programme templates in Swedish,
+English and Norwegian, and the loader that puts them in the database (idempotent, updates in
+place, never deletes)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import translation
 
 from programs.library import LIBRARY_FILE, LibraryError, load_module_library, read_library
 from programs.models import (
+    CONTENT_LANGUAGES,
     ActivityKind,
     ActivityTemplate,
     ModuleTemplate,
@@ -64,13 +69,52 @@ def _database_state() -> list[object]:
 
 def test_library_holds_the_eight_modules_of_the_method():
     library = read_library()
-    assert {module.code: module.name for module in library.modules} == THE_EIGHT_MODULES
+    assert {module.code: module.name.en for module in library.modules} == THE_EIGHT_MODULES
     for module in library.modules:
-        assert module.description
+        assert module.description.en
         assert module.theme in ("", *Theme.values)
         assert 4 <= len(module.activities) <= 8, module.code
         assert any(a.kind == ActivityKind.MILESTONE for a in module.activities), module.code
-        assert all(a.description for a in module.activities), module.code
+        assert all(a.description.en for a in module.activities), module.code
+
+
+def test_every_text_of_the_library_is_in_swedish_english_and_norwegian():
+    library = read_library()
+    texts = [
+        *(t for m in library.modules for t in (m.name, m.description)),
+        *(t for m in library.modules for a in m.activities for t in (a.title, a.description)),
+        *(t for template in library.templates for t in (template.name, template.description)),
+    ]
+    for text in texts:
+        assert all(getattr(text, code) for code in CONTENT_LANGUAGES), text
+        # Translated, not copied: the Swedish and Norwegian differ from the English.
+        assert text.sv != text.en and text.nb != text.en, text
+    names = {m.code: m.name for m in library.modules}
+    assert names["innovation-culture"].sv == "Innovationskultur"
+    assert names["innovation-culture"].nb == "Innovasjonskultur"
+
+
+def test_the_translations_use_each_country_s_municipal_words():
+    raw = LIBRARY_FILE.read_text(encoding="utf-8")
+    library = read_library()
+    swedish = " ".join(
+        a.title.sv + " " + a.description.sv for m in library.modules for a in m.activities
+    ).lower()
+    norwegian = " ".join(
+        a.title.nb + " " + a.description.nb for m in library.modules for a in m.activities
+    ).lower()
+    for word in ("kommundirektör", "kommunstyrelsens ordförande", "kommunstyrelsen"):
+        assert word in swedish
+    for word in ("kommunedirektør", "ordfører", "formannskapet", "kommunestyret"):
+        assert word in norwegian
+    assert "kommunstyrelsen" not in norwegian and "kommunedirektør" not in swedish
+    assert "(sv. " not in raw  # the English no longer carries Swedish hints
+
+
+def test_activities_have_unique_stable_keys():
+    for module in read_library().modules:
+        keys = [a.key for a in module.activities]
+        assert len(set(keys)) == len(keys), module.code
 
 
 def test_the_four_themes_of_the_method_each_have_a_module():
@@ -80,13 +124,13 @@ def test_the_four_themes_of_the_method_each_have_a_module():
 
 def test_pilot_module_sets_the_six_pilots_in_six_months_target():
     pilots = next(m for m in read_library().modules if m.code == "pilots-idea-to-operation")
-    target = next(a for a in pilots.activities if "six pilots" in a.title)
+    target = next(a for a in pilots.activities if "six pilots" in a.title.en)
     assert target.kind == ActivityKind.MILESTONE
     assert target.offset_days <= 183
 
 
 def test_three_year_template_has_all_eight_modules_and_starter_year_four():
-    templates = {t.name: t for t in read_library().templates}
+    templates = {t.name.en: t for t in read_library().templates}
     three_years, starter = templates[THREE_YEARS], templates[STARTER_YEAR]
     assert three_years.duration_months == 36
     assert {m.code for m in three_years.modules} == set(THE_EIGHT_MODULES)
@@ -105,7 +149,54 @@ def test_loading_creates_eight_modules_each_with_a_milestone():
     for module in ModuleTemplate.objects.all():
         assert module.activities.filter(kind=ActivityKind.MILESTONE).exists(), module.code
         assert module.is_active
-    assert ProgramTemplate.objects.get(name=THREE_YEARS).template_modules.count() == 8
+    assert ProgramTemplate.objects.get(name_en=THREE_YEARS).template_modules.count() == 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "module", "activity", "template"),
+    [
+        ("sv", "Innovationskultur", "Programstart med ledningsgruppen", "Innocities startår"),
+        (
+            "en",
+            "Innovation culture",
+            "Programme kick-off with the management team",
+            "Innocities starter year",
+        ),
+        ("nb", "Innovasjonskultur", "Programoppstart med ledergruppen", "Innocities startår"),
+        ("nn", "Innovasjonskultur", "Programoppstart med ledergruppen", "Innocities startår"),
+        ("de", "Innovationskultur", "Programstart med ledningsgruppen", "Innocities startår"),
+    ],
+)
+def test_library_texts_are_read_in_the_active_language(language, module, activity, template):
+    load_module_library()
+    culture = ModuleTemplate.objects.get(code="innovation-culture")
+    kick_off = culture.activities.get(key="kick-off")
+    starter = ProgramTemplate.objects.get(name_en=STARTER_YEAR)
+    with translation.override(language):
+        assert (culture.name, str(culture)) == (module, module)
+        assert (kick_off.title, str(kick_off)) == (activity, activity)
+        assert starter.name == template
+        assert culture.description == culture.text("description")
+
+
+@pytest.mark.django_db
+def test_a_missing_translation_falls_back_to_swedish_then_english():
+    module = f.ModuleTemplateFactory(name_sv="", name_en="Only English", name_nb="")
+    with translation.override("nb"):
+        assert module.name == "Only English"
+    module.name_sv = "Svenska"
+    with translation.override("nb"):
+        assert module.name == "Svenska"
+    with translation.override("en"):
+        assert module.name == "Only English"
+
+
+@pytest.mark.django_db
+def test_a_library_text_needs_at_least_one_language():
+    module = f.ModuleTemplateFactory.build(name_sv="", name_en="", name_nb="")
+    with translation.override("en"), pytest.raises(ValidationError, match="at least one language"):
+        module.full_clean()
 
 
 @pytest.mark.django_db
@@ -124,7 +215,8 @@ def test_loading_twice_changes_nothing_the_second_time():
 def test_loading_updates_an_edited_module_in_place_and_records_history():
     load_module_library()
     module = ModuleTemplate.objects.get(code="innovation-culture")
-    module.name = "Old name"
+    module.name_en = "Old name"
+    module.name_nb = "Gammelt navn"
     module.duration_days = 10
     module.save()
     history_before = module.history.count()
@@ -132,7 +224,11 @@ def test_loading_updates_an_edited_module_in_place_and_records_history():
     counts = load_module_library()
 
     module.refresh_from_db()
-    assert module.name == "Innovation culture"
+    assert (module.name_sv, module.name_en, module.name_nb) == (
+        "Innovationskultur",
+        "Innovation culture",
+        "Innovasjonskultur",
+    )
     assert module.duration_days == 180
     assert counts["modules_updated"] == 1
     assert module.history.count() == history_before + 1
@@ -143,24 +239,30 @@ def test_loading_updates_an_edited_module_in_place_and_records_history():
 def test_changed_file_updates_activities_and_templates_in_place(tmp_path):
     load_module_library()
     culture = ModuleTemplate.objects.get(code="innovation-culture")
-    kick_off = culture.activities.get(title="Programme kick-off with the management team")
-    template = ProgramTemplate.objects.get(name=STARTER_YEAR)
+    kick_off = culture.activities.get(title_en="Programme kick-off with the management team")
+    template = ProgramTemplate.objects.get(name_en=STARTER_YEAR)
     rows_before = {row.module.code: row.pk for row in template.template_modules.all()}
 
     raw = _raw()
     module = next(m for m in raw["modules"] if m["code"] == "innovation-culture")
     module["activities"][0]["offset_days"] = 7
-    module["activities"][0]["description"] = "A new description."
-    starter = next(t for t in raw["program_templates"] if t["name"] == STARTER_YEAR)
+    module["activities"][0]["description"]["nb"] = "En ny beskrivelse."
+    module["activities"][0]["title"]["en"] = "Kick-off with the management team"
+    starter = next(t for t in raw["program_templates"] if t["name"]["en"] == STARTER_YEAR)
     starter["modules"].reverse()  # every position changes
-    starter["description"] = "Shorter."
+    starter["description"]["sv"] = "Kortare."
     counts = load_module_library(path=_write(tmp_path, raw))
 
-    kick_off.refresh_from_db()
-    assert (kick_off.offset_days, kick_off.description) == (7, "A new description.")
+    kick_off.refresh_from_db()  # found by its key, though its English title changed
+    assert (kick_off.offset_days, kick_off.description_nb, kick_off.title_en) == (
+        7,
+        "En ny beskrivelse.",
+        "Kick-off with the management team",
+    )
     assert counts["activities_updated"] == 1
+    assert counts["activities_created"] == 0
     template.refresh_from_db()
-    assert template.description == "Shorter."
+    assert template.description_sv == "Kortare."
     rows_after = {
         row.module.code: (row.pk, row.position) for row in template.template_modules.all()
     }
@@ -176,15 +278,15 @@ def test_loader_keeps_what_is_no_longer_in_the_file(tmp_path):
     load_module_library()
     raw = _raw()
     culture = next(m for m in raw["modules"] if m["code"] == "innovation-culture")
-    dropped_activity = culture["activities"].pop(3)["title"]
-    starter = next(t for t in raw["program_templates"] if t["name"] == STARTER_YEAR)
+    dropped_activity = culture["activities"].pop(3)["title"]["en"]
+    starter = next(t for t in raw["program_templates"] if t["name"]["en"] == STARTER_YEAR)
     dropped_module = starter["modules"].pop(0)["code"]
     out = io.StringIO()
 
     counts = load_module_library(path=_write(tmp_path, raw), stdout=out)
 
-    assert ActivityTemplate.objects.filter(title=dropped_activity).exists()
-    template = ProgramTemplate.objects.get(name=STARTER_YEAR)
+    assert ActivityTemplate.objects.filter(title_en=dropped_activity).exists()
+    template = ProgramTemplate.objects.get(name_en=STARTER_YEAR)
     kept = template.template_modules.get(module__code=dropped_module)
     assert kept.position == 4  # moved behind the three modules still in the template
     assert list(template.template_modules.values_list("position", flat=True)) == [1, 2, 3, 4]
@@ -214,6 +316,15 @@ def test_loader_leaves_a_module_taken_out_of_the_library_out():
         ),
         (lambda raw: raw["modules"][1].update(code=raw["modules"][0]["code"]), "duplicate"),
         (lambda raw: raw["modules"][0].update(theme="weather"), "unknown theme"),
+        (lambda raw: raw["modules"][0].update(name="Innovation culture"), "each of sv, en, nb"),
+        (lambda raw: raw["modules"][0]["name"].pop("nb"), "each of sv, en, nb"),
+        (lambda raw: raw["modules"][0]["activities"][0]["title"].update(sv=" "), "empty"),
+        (
+            lambda raw: raw["modules"][0]["activities"][1].update(
+                key=raw["modules"][0]["activities"][0]["key"]
+            ),
+            "duplicate activity key",
+        ),
         (
             lambda raw: raw["program_templates"][0]["modules"].append(
                 {"code": "no-such-module", "offset_days": 0}
@@ -231,6 +342,10 @@ def test_loader_leaves_a_module_taken_out_of_the_library_out():
         "module-without-milestone",
         "duplicate-code",
         "unknown-theme",
+        "name-in-one-language",
+        "name-without-norwegian",
+        "empty-swedish-title",
+        "duplicate-activity-key",
         "unknown-template-module",
         "module-beyond-programme",
     ],
@@ -267,7 +382,7 @@ def test_command_turns_a_broken_file_into_a_clear_error(monkeypatch, tmp_path):
 @pytest.mark.parametrize("name", [THREE_YEARS, STARTER_YEAR])
 def test_templates_lay_out_every_activity_inside_the_programme(name):
     load_module_library()
-    template = ProgramTemplate.objects.get(name=name)
+    template = ProgramTemplate.objects.get(name_en=name)
     program = program_create_from_template(
         municipality=f.MunicipalityFactory(),
         template=template,
@@ -281,3 +396,87 @@ def test_templates_lay_out_every_activity_inside_the_programme(name):
     )
     assert last_due <= program.ends_on
     assert all(module.ends_on <= program.ends_on for module in program.modules.all())
+
+
+@pytest.mark.django_db
+def test_loading_twice_in_the_new_format_records_no_history_the_second_time():
+    load_module_library()
+    histories = (ModuleTemplate.history.count(), ProgramTemplate.history.count())
+    texts = list(ActivityTemplate.objects.values_list("title_sv", "title_en", "title_nb"))
+    load_module_library()
+    assert (ModuleTemplate.history.count(), ProgramTemplate.history.count()) == histories
+    assert list(ActivityTemplate.objects.values_list("title_sv", "title_en", "title_nb")) == texts
+
+
+@pytest.mark.django_db
+def test_a_library_loaded_before_keys_and_translations_is_completed_in_place():
+    """What the earlier English-only loader left: activities without keys, found by their
+    English title, and given their key and the Swedish and Norwegian texts."""
+    load_module_library()
+    ActivityTemplate.objects.update(key="", title_sv="", title_nb="", description_sv="")
+    ModuleTemplate.objects.update(name_sv="", name_nb="")
+    ids = set(ActivityTemplate.objects.values_list("pk", flat=True))
+
+    counts = load_module_library()
+
+    assert counts["activities_created"] == 0
+    assert counts["activities_kept"] == 0
+    assert set(ActivityTemplate.objects.values_list("pk", flat=True)) == ids
+    assert not ActivityTemplate.objects.filter(key="").exists()
+    assert not ActivityTemplate.objects.filter(title_sv="").exists()
+    assert not ModuleTemplate.objects.filter(name_nb="").exists()
+    assert load_module_library()["activities_unchanged"] == len(ids)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("country", "module", "task", "reason"),
+    [
+        ("SE", "Innovationskultur", "Programstart med ledningsgruppen", "Innocities startår"),
+        ("NO", "Innovasjonskultur", "Programoppstart med ledergruppen", "Innocities startår"),
+    ],
+)
+def test_a_programme_from_a_template_is_written_in_the_municipality_s_language(
+    country, module, task, reason
+):
+    load_module_library()
+    municipality = (
+        f.MunicipalityFactory()
+        if country == "SE"
+        else f.MunicipalityFactory(
+            country=country, county__country=country, county__code="46", skr_group=""
+        )
+    )
+    with translation.override("en"):  # the person creating it reads English
+        program = program_create_from_template(
+            municipality=municipality,
+            template=ProgramTemplate.objects.get(name_en=STARTER_YEAR),
+            starts_on=dt.date(2027, 2, 1),
+            actor=None,
+        )
+    first = program.modules.get(position=1)
+    assert first.title == module
+    assert program.tasks.filter(module=first, title=task).exists()
+    assert reason in first.reason
+    assert program.title == f"{municipality.name}: {reason}"
+    # From then on it is the municipality's own text, shown as written in any language.
+    with translation.override("en"):
+        first.refresh_from_db()
+        assert first.title == module
+
+
+@pytest.mark.django_db
+def test_the_admin_edits_each_language(world, as_persona):
+    load_module_library()
+    culture = ModuleTemplate.objects.get(code="innovation-culture")
+    client = as_persona("admin")
+    page = client.get(
+        reverse("admin:programs_moduletemplate_change", args=[culture.pk])
+    ).content.decode()
+    for field in ("name_sv", "name_en", "name_nb", "description_nb"):
+        assert f'name="{field}"' in page
+    for field in ("title_sv", "title_en", "title_nb", "description_sv", "key"):
+        assert f'name="activities-0-{field}"' in page
+    assert "Innovasjonskultur" in page
+    found = client.get(reverse("admin:programs_moduletemplate_changelist") + "?q=innovasjon")
+    assert "innovation-culture" in found.content.decode()

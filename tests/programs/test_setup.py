@@ -78,6 +78,39 @@ def test_manager_creates_a_programme_from_a_template(
     assert program.history.earliest().history_user == world.manager
 
 
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Starter year", "Startår"), ("sv", "Startår", "Starter year")],
+)
+def test_the_template_choice_reads_in_the_manager_s_language(
+    world, as_persona, template, language, shown, hidden
+):
+    template.name_sv, template.name_nb = "Startår", "Startår (nb)"
+    template.save()
+    world.manager.language = language
+    world.manager.save(update_fields=["language"])
+    page = as_persona("manager").get(CREATE_URL).content.decode()
+    assert f">{shown}</option>" in page
+    assert f">{hidden}</option>" not in page
+
+
+def test_a_programme_from_a_template_is_written_in_swedish_whoever_creates_it(
+    world, as_persona, template
+):
+    """The manager reads English; Alingsås is Swedish: the copied texts are Swedish."""
+    template.name_sv = "Startår"
+    template.save()
+    module = template.template_modules.get().module
+    activity = module.activities.get(title_en="Roadmap workshop")
+    activity.title_sv = "Workshop om färdplanen"
+    activity.save()
+    response = as_persona("manager").post(CREATE_URL, create_data(world, template))
+    assert response.status_code == 302
+    program = Program.objects.get(municipality=world.alingsas)
+    assert program.title == "Alingsås: Startår"
+    assert program.tasks.get().title == "Workshop om färdplanen"
+
+
 def test_manager_chooses_only_members_of_the_clusters_they_manage(world, as_persona, template):
     response = as_persona("manager").get(CREATE_URL)
     form = response.context["form"]

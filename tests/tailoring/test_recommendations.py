@@ -61,11 +61,38 @@ def test_low_scores_recommend_their_modules_weakest_first_with_the_reason(librar
 
 
 def test_reasons_use_the_page_language_and_its_numbers(library):
+    (found,) = recommend(rules=_rules(), scores={"culture": 1.8}, dimension_names=NAMES, needs=[])
     with translation.override("sv"):
-        (found,) = recommend(
-            rules=_rules(), scores={"culture": 1.8}, dimension_names=NAMES, needs=[]
+        assert found.reason_text == "Innovation culture fick 1,8 av 5, under 2,5."
+    assert found.reason_text_in("sv") == "Innovation culture fick 1,8 av 5, under 2,5."
+    assert found.reason_text_in("en") == "Innovation culture scored 1.8 of 5, below 2.5."
+
+
+def test_a_reason_is_written_when_it_is_read_in_the_reader_s_language(world, library):
+    """Reasons keep their facts: the same recommendation reads in each reader's language,
+    the dimension's name included (a Dimension gives its name in the active language)."""
+    round = make_round(world)
+    culture = round.framework.dimensions.get(code="culture")
+    need = f.NeedFactory(
+        municipality=world.ale, title="Värme", theme="Energi", priority=Priority.HIGH
+    )
+    with translation.override("en"):
+        found = recommend(
+            rules=_rules(),
+            scores={"culture": 1.8},
+            dimension_names={"culture": culture},
+            needs=[need],
         )
-    assert found.reason_text == "Innovation culture fick 1,8 av 5, under 2,5."
+    by_code = {r.module.code: r for r in found}
+    score = by_code["innovation-culture"]
+    assert score.reason_text_in("en") == f"{culture.name_en} scored 1.8 of 5, below 2.5."
+    assert score.reason_text_in("sv") == f"{culture.name_sv} fick 1,8 av 5, under 2,5."
+    energy = by_code["sustainability-agenda-2030"]
+    assert energy.reason_text_in("en") == "Need: “Värme” (theme Energi, high priority)."
+    with translation.override("sv"):
+        swedish = energy.reason_text
+    assert swedish != energy.reason_text_in("en")
+    assert "Värme" in swedish
 
 
 def test_needs_recommend_modules_by_theme_goal_and_priority(world, library):

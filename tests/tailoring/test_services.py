@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 
 from programs.models import ActivityKind, ProgramStatus
 from programs.tailoring.services import (
@@ -85,7 +87,12 @@ def test_a_tailored_programme_gets_dated_modules_activities_and_reasons(world, m
         coordinators=[],
         duration_months=12,
     )
-    assert program.title == "Alingsås: tailored programme"
+    # Stored, so in the municipality's language (Swedish) whoever creates it.
+    with translation.override("sv"):
+        assert program.title == gettext("%(municipality)s: tailored programme") % {
+            "municipality": "Alingsås"
+        }
+    assert program.title != "Alingsås: tailored programme"
     assert program.status == ProgramStatus.DRAFT
     assert program.ends_on == dt.date(2028, 6, 20)
     rows = list(program.modules.order_by("position"))
@@ -217,3 +224,60 @@ def test_new_modules_cannot_start_before_the_programme(world, modules):
             choices=_choices(modules, "helix"),
             actor=world.manager,
         )
+
+
+@pytest.mark.parametrize(
+    ("country", "module", "task", "milestone"),
+    [
+        ("SE", "Innovationskultur", "Programstart", "Nulägesbild"),
+        ("NO", "Innovasjonskultur", "Programoppstart", "Utgangspunkt"),
+    ],
+)
+def test_the_library_is_copied_in_the_municipality_s_language(
+    world, country, module, task, milestone
+):
+    culture = f.ModuleTemplateFactory(
+        code="culture",
+        name_sv="Innovationskultur",
+        name_en="Innovation culture",
+        name_nb="Innovasjonskultur",
+        duration_days=60,
+    )
+    f.ActivityTemplateFactory(
+        module=culture,
+        title_sv="Programstart",
+        title_en="Kick-off",
+        title_nb="Programoppstart",
+        description_sv="Startmöte med kommundirektören.",
+        description_en="Start meeting with the chief executive.",
+        description_nb="Oppstartsmøte med kommunedirektøren.",
+    )
+    f.ActivityTemplateFactory(
+        module=culture,
+        kind=ActivityKind.MILESTONE,
+        duration_days=0,
+        offset_days=30,
+        title_sv="Nulägesbild",
+        title_en="Baseline",
+        title_nb="Utgangspunkt",
+    )
+    world.alingsas.country = country
+    with translation.override("en"):  # the manager reads English
+        program = program_create_tailored(
+            municipality=world.alingsas,
+            cluster=world.cluster_a,
+            starts_on=dt.date(2027, 3, 1),
+            choices=[ModuleChoice(module=culture, reason="Why.")],
+            actor=world.manager,
+        )
+    assert program.modules.get().title == module
+    created_task = program.tasks.get()
+    assert created_task.title == task
+    assert (
+        created_task.description
+        == {
+            "SE": "Startmöte med kommundirektören.",
+            "NO": "Oppstartsmøte med kommunedirektøren.",
+        }[country]
+    )
+    assert program.milestones.get().title == milestone

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from clusters.models import Priority
 from clusters.services import shared_need_accept
+from municipalities.models import MunicipalityRole
 from programs.models import Program, ProgramModule, ProgramStatus
 from tests import factories as f
 from tests.assessments.helpers import close, closed_round, make_round, submit_levels
@@ -35,6 +39,10 @@ def assessed(world, library):
 
 def _url(world) -> str:
     return reverse("tailoring:tailor", kwargs={"pk": world.ale.pk})
+
+
+def _preview_url(municipality) -> str:
+    return reverse("tailoring:preview", kwargs={"pk": municipality.pk})
 
 
 def _post_data(library, **extra):
@@ -81,7 +89,8 @@ def test_preview_shows_the_schedule_without_saving(world, assessed, library, as_
     response = as_persona("manager").post(_url(world), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="schedule"' in page
+    assert 'id="schedule-region" aria-live="polite"' in page
+    assert "1 module, from" in page
     assert "Midsummer Eve" in page
     assert not world.ale.programs.exclude(pk=world.program.pk).exists()
 
@@ -115,10 +124,16 @@ def test_saving_creates_the_programme_in_the_chosen_order_with_reasons(
     program = Program.objects.get(title="Ale tailored")
     assert response.status_code == 302
     assert response["Location"] == reverse("programs:detail", kwargs={"pk": program.pk})
+    # What the manager wrote is kept as written; the default is in Ale's language, Swedish.
+    with translation.override("sv"):
+        added = gettext("Added by %(person)s when tailoring the programme.") % {
+            "person": "Maja Manager"
+        }
+    assert added != "Added by Maja Manager when tailoring the programme."
     assert [(m.module_template.code, m.reason) for m in program.modules.order_by("position")] == [
         ("quadruple-helix", "Partners first, as the council asked."),
         ("innovation-culture", "Innovation culture and leadership scored 1.5 of 5."),
-        ("pilots-idea-to-operation", "Added by Maja Manager when tailoring the programme."),
+        ("pilots-idea-to-operation", added),
     ]
     assert program.cluster == world.cluster_a
     assert list(program.coordinators.all()) == [world.coordinator]
@@ -307,3 +322,249 @@ def test_a_module_added_by_someone_else_at_the_same_moment_is_a_form_error(
     assert "Someone else changed this at the same moment" in " ".join(form.non_field_errors())
     assert form["target"].value() == f"program-{world.program.pk}"
     assert list(world.program.modules.values_list("position", flat=True)) == [1]
+
+
+# --- the preview in place -----------------------------------------------------------------
+
+
+def _culture_preview(world, library, **extra):
+    culture = library["innovation-culture"]
+    fields = {
+        "cluster": str(world.cluster_a.pk),
+        "starts_on": "2027-06-25",  # Midsummer Eve
+        f"include_{culture.pk}": "on",
+        f"order_{culture.pk}": "1",
+    }
+    return _post_data(library, **{**fields, **extra})
+
+
+def _inputs(page: str, kind: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="{kind}"[^>]*name="{name}"[^>]*>', page)
+
+
+def test_the_page_has_a_live_region_beside_the_controls_for_the_preview(
+    world, assessed, as_persona
+):
+    page = as_persona("manager").get(_url(world)).content.decode()
+    preview = _preview_url(world.ale)
+    # htmx posts the form on every change and puts the answer in the live region.
+    assert f'hx-post="{preview}" hx-trigger="change delay:400ms"' in page
+    assert 'hx-target="#schedule-region"' in page
+    assert '<div id="schedule-region" aria-live="polite">' in page
+    # Without JavaScript the preview button posts the form to the same place.
+    assert f'formaction="{preview}#schedule"' in page
+    assert "appears here as you change them" in page
+    # The region comes after the controls, before the buttons.
+    assert page.index('id="programme-heading"') < page.index('id="schedule-region"')
+    assert page.index('id="schedule-region"') < page.index('name="save"')
+
+
+def test_the_htmx_preview_answers_with_the_schedule_fragment_only(
+    world, assessed, library, as_persona
+):
+    response = as_persona("manager").post(
+        _preview_url(world.ale), _culture_preview(world, library), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert [t.name for t in response.templates] == ["tailoring/_schedule.html"]
+    fragment = response.content.decode()
+    assert "<html" not in fragment and "<form" not in fragment
+    assert "1 module, from" in fragment
+    assert "Innovation culture" in fragment
+    assert "Midsummer Eve" in fragment
+    # The reader's language in the preview; what will be saved in Ale's is said.
+    assert "Added by Maja Manager when tailoring the programme." in fragment
+    assert "saved in Swedish, the language of Ale" in fragment
+    assert not world.ale.programs.exclude(pk=world.program.pk).exists()
+
+
+def test_the_preview_shows_the_suggested_reason_in_the_reader_s_language(
+    world, assessed, library, as_persona
+):
+    culture = library["innovation-culture"]
+    client = as_persona("manager")
+    suggested = client.get(_url(world)).context["form"][f"reason_{culture.pk}"].value()
+    assert suggested == "Innovation culture and leadership scored 1.5 of 5, below 2.5."
+    data = _culture_preview(world, library, **{f"reason_{culture.pk}": suggested})
+    fragment = client.post(
+        _preview_url(world.ale), data, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert suggested in fragment
+
+
+def test_the_htmx_preview_of_a_form_with_errors_lists_them_in_the_region(
+    world, assessed, library, as_persona
+):
+    data = _culture_preview(world, library, starts_on="not a date")
+    response = as_persona("manager").post(
+        _preview_url(world.ale), data, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "No schedule yet" in fragment
+    assert "Enter a valid date." in fragment
+
+
+def test_the_preview_without_javascript_answers_with_the_whole_page(
+    world, assessed, library, as_persona
+):
+    response = as_persona("manager").post(
+        _preview_url(world.ale), _culture_preview(world, library, preview="1")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<form" in page and 'name="save"' in page
+    assert "1 module, from" in page
+    assert "Midsummer Eve" in page
+    assert not world.ale.programs.exclude(pk=world.program.pk).exists()
+
+
+def test_the_preview_is_post_only_and_for_the_tailors_only(world, as_persona):
+    assert as_persona("manager").get(_preview_url(world.ale)).status_code == 405
+    assert as_persona("coordinator").post(_preview_url(world.ale)).status_code == 403
+    assert as_persona("other_manager").post(_preview_url(world.ale)).status_code == 404
+
+
+# --- defaults and choices with one option -------------------------------------------------
+
+
+def test_one_option_choices_are_shown_as_text_with_a_hidden_input(world, library, as_persona):
+    """Alingsås has no programme and cluster A is its only cluster; give it one coordinator."""
+    alma = f.UserFactory(full_name="Alma Alingsås")
+    f.MunicipalityMembershipFactory(
+        user=alma, municipality=world.alingsas, role=MunicipalityRole.COORDINATOR
+    )
+    page = (
+        as_persona("manager")
+        .get(reverse("tailoring:tailor", kwargs={"pk": world.alingsas.pk}))
+        .content.decode()
+    )
+    assert '<input type="hidden" name="target" value="new"' in page
+    assert not _inputs(page, "radio", "target")
+    assert f'<input type="hidden" name="cluster" value="{world.cluster_a.pk}"' in page
+    assert '<select name="cluster"' not in page
+    assert f'<input type="hidden" name="coordinators" value="{alma.pk}"' in page
+    assert not _inputs(page, "checkbox", "coordinators")
+    assert "Alma Alingsås" in page and "Västra Götaland smart" in page
+    assert "A new programme" in page
+
+
+def test_the_only_programme_and_the_coordinator_are_preselected(world, library, as_persona):
+    response = as_persona("manager").get(_url(world))
+    form = response.context["form"]
+    # Ale's one programme: modules are added to it unless the manager picks a new one.
+    assert form["target"].value() == f"program-{world.program.pk}"
+    assert form["coordinators"].value() == [world.coordinator.pk]
+    page = response.content.decode()
+    assert len(_inputs(page, "radio", "target")) == 2  # two options: a real choice
+    assert f'<input type="hidden" name="coordinators" value="{world.coordinator.pk}"' in page
+
+
+def test_with_several_coordinators_all_are_ticked_and_each_can_be_left_out(
+    world, library, as_persona
+):
+    second = f.UserFactory(full_name="Bo Ale")
+    f.MunicipalityMembershipFactory(
+        user=second, municipality=world.ale, role=MunicipalityRole.COORDINATOR
+    )
+    response = as_persona("manager").get(_url(world))
+    assert sorted(response.context["form"]["coordinators"].value()) == sorted(
+        [world.coordinator.pk, second.pk]
+    )
+    page = response.content.decode()
+    boxes = _inputs(page, "checkbox", "coordinators")
+    assert len(boxes) == 2 and all("checked" in box for box in boxes)
+
+
+def test_saving_with_the_preselected_choices_creates_the_programme(world, library, as_persona):
+    f.NeedFactory(municipality=world.alingsas, title="Heat", theme="Energy", sdg_goals=[7])
+    client = as_persona("manager")
+    url = reverse("tailoring:tailor", kwargs={"pk": world.alingsas.pk})
+    form = client.get(url).context["form"]
+    data = {
+        name: value
+        for name in form.fields
+        if (value := form[name].value()) not in (None, False, "")
+    }
+    data["starts_on"] = "2027-03-01"
+    data["save"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    program = world.alingsas.programs.get()
+    assert program.cluster == world.cluster_a
+    assert program.modules.get().module_template.code == "sustainability-agenda-2030"
+
+
+# --- languages ----------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_library_in_the_reader_s_language(world, library, as_persona):
+    client = as_persona("manager")
+    world.manager.language = "sv"
+    world.manager.save(update_fields=["language"])
+    page = client.get(_url(world)).content.decode()
+    assert "Innovationskultur" in page
+    assert "Data och digital infrastruktur" in page
+
+
+def test_a_suggested_reason_is_stored_in_the_municipality_s_language(
+    world, assessed, library, as_persona
+):
+    helix = library["quadruple-helix"]
+    client = as_persona("manager")  # reads English
+    form = client.get(_url(world)).context["form"]
+    suggested = form[f"reason_{helix.pk}"].value()
+    assert suggested == "Quadruple-helix collaboration scored 2 of 5, below 2.5."
+    data = _post_data(
+        library,
+        cluster=str(world.cluster_a.pk),
+        title="Ale in Swedish",
+        save="1",
+        **{f"include_{helix.pk}": "on", f"reason_{helix.pk}": suggested},
+    )
+    assert client.post(_url(world), data).status_code == 302
+    module = Program.objects.get(title="Ale in Swedish").modules.get()
+    dimension = assessed.framework.dimensions.get(code="helix")
+    with translation.override("sv"):
+        expected = gettext("%(dimension)s scored %(score)s of 5, below %(threshold)s.") % {
+            "dimension": dimension.name_sv,
+            "score": "2",
+            "threshold": "2,5",
+        }
+    assert module.reason == expected
+    assert module.title == "Samverkan i fyrfaldig helix"  # the library's Swedish name
+
+
+def test_a_norwegian_municipality_gets_its_programme_in_norwegian(world, library, as_persona):
+    county = f.CountyFactory(country="NO", code="46", name="Vestland")
+    voss = f.MunicipalityFactory(
+        name="Voss", code="4621", country="NO", county=county, skr_group=""
+    )
+    f.ClusterMembershipFactory(cluster=world.cluster_a, municipality=voss)
+    f.NeedFactory(
+        municipality=voss, title="Fjernvarme", theme="Energy", priority="high", sdg_goals=[7]
+    )
+    client = as_persona("manager")  # reads English
+    url = reverse("tailoring:tailor", kwargs={"pk": voss.pk})
+    form = client.get(url).context["form"]
+    sustainability = library["sustainability-agenda-2030"]
+    suggested = form[f"reason_{sustainability.pk}"].value()
+    assert suggested.startswith("Need: “Fjernvarme”")
+    data = _post_data(
+        library,
+        cluster=str(world.cluster_a.pk),
+        save="1",
+        **{f"include_{sustainability.pk}": "on", f"reason_{sustainability.pk}": suggested},
+    )
+    assert client.post(url, data).status_code == 302
+    program = voss.programs.get()
+    module = program.modules.get()
+    assert module.title == "Bærekraft og Agenda 2030"
+    assert program.milestones.filter(title="Lokale mål for Agenda 2030 vedtatt").exists()
+    assert program.tasks.filter(title="Klima- og energipiloter med energiselskapet").exists()
+    recommendation = next(r for r in form.basis.recommendations if r.module.pk == sustainability.pk)
+    assert module.reason == recommendation.reason_text_in("nb")
+    with translation.override("nb"):
+        assert program.title == gettext("%(municipality)s: tailored programme") % {
+            "municipality": "Voss"
+        }

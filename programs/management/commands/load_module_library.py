@@ -11,9 +11,9 @@ from programs.library import LibraryError, load_module_library
 
 class Command(BaseCommand):
     help = (
-        "Create or update the module library and programme templates from "
-        "programs/data/module_library.json. Updates in place by module code and template "
-        "name; never deletes."
+        "Create or update the module library and programme templates, in Swedish, English "
+        "and Norwegian, from programs/data/module_library.json. Updates in place by module "
+        "code, activity key and the template's English name; never deletes."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
