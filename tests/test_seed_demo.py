@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -19,14 +20,25 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clusters.models import Attendance, Cluster, Meeting, Need, Reply, RosterRole
+from clusters.models import (
+    Attendance,
+    Cluster,
+    ClusterMembership,
+    ClusterPartner,
+    Meeting,
+    Need,
+    Reply,
+    RosterRole,
+)
 from clusters.permissions import load_roles
 from clusters.shared_needs import shared_need_overview
 from innocities.accounts.models import User
 from innocities.core.permissions import Level
+from innocities.demo.initiatives import INITIATIVES
 from innocities.demo.partnership import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
+    MEETINGS,
     MUNICIPALITIES,
     PEOPLE,
     SMALL_AND_MEDIUM_GROUPS,
@@ -37,7 +49,12 @@ from innocities.notifications.services import reminders_scan
 from innocities.reports.models import ProgressReport
 from innocities.reports.selectors import program_figures
 from innocities.reports.services import previous_month
-from municipalities.assessments.models import RespondentRole, RespondentStatus
+from municipalities.assessments.models import (
+    Answer,
+    AssessmentRound,
+    RespondentRole,
+    RespondentStatus,
+)
 from municipalities.assessments.selectors import latest_closed_round, round_scores
 from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
 from municipalities.reference import DATA_DIR, read_reference_data
@@ -421,6 +438,87 @@ def test_needs_carry_sdg_goals_and_programmes_have_indicators_with_values(seeded
     assert all(indicator.values.count() == 4 for indicator in indicators)
 
 
+# --- the demo's own text -------------------------------------------------------------------
+
+# Words that show English prose; none of them is a word of written Swedish.
+ENGLISH_WORDS = {
+    *("the", "a", "an", "and", "of", "to", "for", "on", "with", "from", "into"),
+    *("its", "their", "our", "will", "are", "was", "has"),
+}
+# Words that a Swedish sentence of some length can hardly do without.
+SWEDISH_WORDS = {
+    *("och", "i", "med", "att", "för", "som", "på", "av", "till", "om", "en", "ett", "från"),
+    *("är", "har", "kan", "de", "det", "inte", "vi", "sin", "sina", "efter", "där", "när", "per"),
+}
+
+
+def demo_texts() -> list[tuple[str, str]]:
+    """(where, text) for every piece of the demo's own prose in the database: what people of
+    the partnership wrote, not what the module library or the interface supplies."""
+    fields = (
+        (Cluster.objects.all(), ("theme", "description")),
+        (ClusterMembership.objects.exclude(note=""), ("note",)),
+        (ClusterPartner.objects.all(), ("contribution",)),
+        (Organisation.objects.all(), ("description",)),
+        (Need.objects.all(), ("title", "description", "theme")),
+        (Meeting.objects.all(), ("title", "agenda", "minutes")),
+        (Program.objects.all(), ("title", "goals")),
+        (ProgressUpdate.objects.all(), ("achieved", "next_steps", "blockers", "override_reason")),
+        (Indicator.objects.all(), ("name", "unit")),
+        (AssessmentRound.objects.all(), ("title",)),
+        (Answer.objects.exclude(comment=""), ("comment",)),
+        (
+            Initiative.objects.all(),
+            ("title", "description", "expected_benefits", "risk", "benefit_owner"),
+        ),
+        (Assumption.objects.all(), ("statement", "test_plan", "learning")),
+        (GateDecision.objects.all(), ("rationale", "conditions", "open_criteria_reason")),
+        (InitiativePartner.objects.all(), ("role",)),
+    )
+    return [
+        (f"{queryset.model.__name__}.{name} {row['pk']}", row[name])
+        for queryset, names in fields
+        for row in queryset.values("pk", *names)
+        for name in names
+        if row[name]
+    ]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.casefold())
+
+
+def test_the_demo_s_own_text_is_in_swedish(seeded):
+    texts = demo_texts()
+    assert len(texts) > 300  # every kind of text above is there
+    english = [(where, text) for where, text in texts if ENGLISH_WORDS & set(words(text))]
+    assert english == []
+    # Longer texts are Swedish sentences, not just free of English.
+    sentences = [(where, text) for where, text in texts if len(words(text)) >= 8]
+    assert len(sentences) > 100
+    assert [(w, t) for w, t in sentences if not SWEDISH_WORDS & set(words(t))] == []
+    # The checks tell the two apart: an English text of the demo would have been caught.
+    assert ENGLISH_WORDS & set(words("Cluster meeting: the four helices on energy"))
+    assert not SWEDISH_WORDS & set(words("Twelve pilot ideas collected; three chosen here."))
+
+
+def test_the_demo_s_text_links_what_it_names(seeded):
+    # Meetings and initiatives name their needs by title: each one found its need.
+    for spec in MEETINGS:
+        if spec.need:
+            meeting = Meeting.objects.get(cluster__name=spec.cluster, title=spec.title)
+            assert meeting.need is not None and meeting.need.title == spec.need, spec.title
+    for spec in INITIATIVES:
+        if spec.need:
+            initiative = Initiative.objects.get(municipality__code=spec.code, title=spec.title)
+            assert initiative.need is not None and initiative.need.title == spec.need, spec.title
+    # The task cancelled on purpose is chosen by module and place, whatever the titles' language.
+    completed = Program.objects.get(status=ProgramStatus.COMPLETED)
+    cancelled = completed.tasks.get(status=ItemStatus.CANCELLED)
+    assert cancelled.module.module_template.code == "quadruple-helix"
+    assert cancelled == completed.tasks.filter(module=cancelled.module).order_by("id").last()
+
+
 # --- self-assessments, shared needs and tailoring -----------------------------------------
 
 
@@ -458,7 +556,7 @@ def test_cluster_a_has_an_accepted_shared_need_with_a_workshop_and_an_open_propo
     assert need.meetings.filter(kind="workshop").exists()
     assert [p.key for p in overview.proposals] == ["dimension:data"]
     cluster_b = shared_need_overview(Cluster.objects.get(name=CLUSTER_B))
-    assert "theme:energy" in [p.key for p in cluster_b.proposals]
+    assert "theme:energi" in [p.key for p in cluster_b.proposals]
 
 
 def test_some_members_share_their_benchmarks(seeded):
@@ -468,7 +566,7 @@ def test_some_members_share_their_benchmarks(seeded):
 
 def test_a_tailored_draft_keeps_the_reasons_its_modules_were_recommended(seeded):
     assert RecommendationRule.objects.count() == 12
-    program = Program.objects.get(title="Hedemora – tailored after the self-assessment")
+    program = Program.objects.get(title="Hedemora – skräddarsytt efter självskattningen")
     assert program.status == ProgramStatus.DRAFT
     modules = list(program.modules.order_by("position"))
     assert [m.module_template.code for m in modules] == [
@@ -481,7 +579,7 @@ def test_a_tailored_draft_keeps_the_reasons_its_modules_were_recommended(seeded)
     due = list(program.tasks.values_list("due_on", flat=True))
     due += list(program.milestones.values_list("due_on", flat=True))
     assert all(is_working_day(day, "SE") for day in due)
-    template_programme = Program.objects.get(title="Vårgårda – smart rural municipality 2030")
+    template_programme = Program.objects.get(title="Vårgårda – smart landsbygdskommun 2030")
     assert all(m.reason.startswith("Ingår i mallen") for m in template_programme.modules.all())
 
 
@@ -618,7 +716,7 @@ def test_the_demo_s_dates_put_initiative_reminders_in_the_outbox_on_the_day(seed
 
 
 def test_last_month_s_report_of_the_coordinator_s_programme_has_initiative_news(seeded):
-    program = Program.objects.get(title="Vårgårda – smart rural municipality 2030")
+    program = Program.objects.get(title="Vårgårda – smart landsbygdskommun 2030")
     start, end = previous_month(timezone.localdate())
     report = ProgressReport.objects.create(program=program, period_start=start, period_end=end)
     figures, _rows = program_figures(report)

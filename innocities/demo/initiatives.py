@@ -131,7 +131,7 @@ INITIATIVES = (
         started_days_ago=430,
         first_stage=Stage.NEED,
         code="1442",
-        need="Getting around the countryside without a car",
+        need="Att ta sig fram på landsbygden utan bil",
         gates=(
             Gate(Decision.GO, 400),
             Gate(Decision.GO, 330),
@@ -265,7 +265,7 @@ INITIATIVES = (
         Facet.ENHANCEMENT,
         started_days_ago=200,
         code="1442",
-        need="Energy use in public buildings",
+        need="Energianvändning i kommunens lokaler",
         lead="lisa.strand@demo.innocities.se",
         gates=(Gate(Decision.GO, 150), Gate(Decision.GO, 60)),
         next_gate_in_days=120,
@@ -306,7 +306,7 @@ INITIATIVES = (
         started_days_ago=200,
         first_stage=Stage.NEED,
         code="1442",
-        need="Safe school routes in the town centre",
+        need="Säkra skolvägar i centrum",
         gates=(
             Gate(Decision.GO, 100),
             Gate(
@@ -380,7 +380,7 @@ INITIATIVES = (
         Facet.ENHANCEMENT,
         started_days_ago=620,
         code="1466",
-        need="Staff for elderly care",
+        need="Personal till äldreomsorgen",
         gates=(
             Gate(Decision.GO, 600),
             Gate(Decision.GO, 500),
@@ -412,7 +412,7 @@ INITIATIVES = (
         Facet.ENHANCEMENT,
         started_days_ago=560,
         code="1466",
-        need="Reliable water supply in dry summers",
+        need="Säker vattenförsörjning under torra somrar",
         gates=(
             Gate(Decision.GO, 540),
             Gate(Decision.GO, 450),
@@ -470,7 +470,7 @@ INITIATIVES = (
         Facet.MISSION,
         started_days_ago=300,
         code="1445",
-        need="Getting around the countryside without a car",
+        need="Att ta sig fram på landsbygden utan bil",
         gates=(Gate(Decision.GO, 260), Gate(Decision.GO, 150)),
         next_gate_in_days=30,
         partners=(
@@ -530,7 +530,7 @@ INITIATIVES = (
         Facet.ENHANCEMENT,
         started_days_ago=240,
         code="1463",
-        need="Staff for elderly care",
+        need="Personal till äldreomsorgen",
         gates=(
             Gate(Decision.GO, 200),
             Gate(
@@ -565,7 +565,7 @@ INITIATIVES = (
         started_days_ago=130,
         first_stage=Stage.NEED,
         code="1463",
-        need="Digital services for residents over 75",
+        need="Digitala tjänster för invånare över 75 år",
         gates=(Gate(Decision.GO, 120), Gate(Decision.GO, 40)),
         next_gate_in_days=75,
         assumptions=(
@@ -596,7 +596,7 @@ INITIATIVES = (
         Facet.ADAPTIVE,
         started_days_ago=50,
         code="1465",
-        need="Getting around the countryside without a car",
+        need="Att ta sig fram på landsbygden utan bil",
         gates=(Gate(Decision.GO, 20),),
         next_gate_in_days=70,
         partners=(("civil", "Byalagen samordnar förare och resenärer"),),
@@ -608,7 +608,7 @@ INITIATIVES = (
         Facet.ENHANCEMENT,
         started_days_ago=40,
         code="1465",
-        need="Energy use in public buildings",
+        need="Energianvändning i kommunens lokaler",
         next_gate_in_days=35,
     ),
     InitiativeSpec(
@@ -627,7 +627,7 @@ INITIATIVES = (
         started_days_ago=400,
         first_stage=Stage.NEED,
         code="2085",
-        need="Heat from industry for the district heating network",
+        need="Värme från industrin till fjärrvärmenätet",
         gates=(
             Gate(Decision.GO, 380),
             Gate(Decision.GO, 300),
@@ -678,7 +678,7 @@ INITIATIVES = (
         Facet.ADAPTIVE,
         started_days_ago=230,
         code="2085",
-        need="Young people who want to stay",
+        need="Unga som vill stanna",
         gates=(Gate(Decision.GO, 200), Gate(Decision.GO, 100)),
         next_gate_in_days=100,
         partners=(
@@ -706,7 +706,7 @@ INITIATIVES = (
         Facet.MISSION,
         started_days_ago=110,
         code="2085",
-        need="Charging for heavy transport",
+        need="Laddning för tunga transporter",
         gates=(Gate(Decision.GO, 90),),
         next_gate_in_days=55,
         partners=(("business", "Laddutrustning och lagring"), ("energy", "Nätkapacitet")),
@@ -759,7 +759,7 @@ INITIATIVES = (
         Facet.MISSION,
         started_days_ago=60,
         code="2061",
-        need="Young people who want to stay",
+        need="Unga som vill stanna",
         gates=(Gate(Decision.GO, 30),),
         next_gate_in_days=60,
         partners=(("civil", "Ungdomarnas röst i utformningen"),),
@@ -789,7 +789,7 @@ INITIATIVES = (
         Facet.MISSION,
         started_days_ago=150,
         code="2082",
-        need="Power for the new industrial area",
+        need="El till det nya industriområdet",
         gates=(Gate(Decision.GO, 100),),
         next_gate_in_days=40,
         effort=(80, 20_000, 2),

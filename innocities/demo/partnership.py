@@ -3,7 +3,9 @@
 Two clusters of real small and medium-sized Swedish municipalities (SKR groups B4–C9), partners
 from all four helices, people on the rosters, programmes at different stages, meetings past and
 coming, needs and progress updates, with every date relative to today. Writes go through the
-services with a person as actor, so the history reads like a year of real work.
+services with a person as actor, so the history reads like a year of real work. What those
+people wrote (themes, descriptions, agendas, minutes, needs, goals, updates) is in Swedish, as a
+Swedish partnership would write it; the command's own output to the operator stays English.
 
 Idempotent: everything is keyed by a natural key (e-mail, cluster name, organisation name,
 programme title, meeting title, need title) and an object that exists is left exactly as it is,
@@ -242,11 +244,11 @@ class ClusterSpec:
 CLUSTERS = (
     ClusterSpec(
         name="Västra Götaland smart och hållbar",
-        theme="Rural mobility, energy and welfare",
+        theme="Mobilitet på landsbygden, energi och välfärd",
         description=(
-            "Five municipalities in Sjuhärad and Skaraborg working together on mobility in the "
-            "countryside, energy in public buildings and welfare services for an ageing "
-            "population."
+            "Fem kommuner i Sjuhärad och Skaraborg som samverkar kring resor på landsbygden, "
+            "energianvändningen i kommunens lokaler och välfärdstjänster för en åldrande "
+            "befolkning."
         ),
         started_days_ago=1000,
         members=(
@@ -254,44 +256,44 @@ CLUSTERS = (
             Member("1466"),
             Member("1445"),
             Member("1463", joined_days_ago=220),
-            Member("1465", joined_days_ago=60, note="Joined after the 2024 study visit."),
+            Member("1465", joined_days_ago=60, note="Gick med efter studiebesöket 2024."),
         ),
         partners=(
             Partner(
                 "academia",
                 "Sjuhärads högskola",
                 Helix.ACADEMIA,
-                "University college with research on welfare technology and rural development.",
-                "Researchers and students for the self-assessments and pilot evaluations.",
+                "Högskola med forskning inom välfärdsteknik och landsbygdsutveckling.",
+                "Forskare och studenter till självskattningarna och utvärderingen av piloterna.",
             ),
             Partner(
                 "park",
                 "Innovationspark Sjuhärad",
                 Helix.PUBLIC,
-                "Science park and incubator owned jointly by the region's municipalities.",
-                "Test beds, business coaching and access to the business cluster.",
+                "Innovationspark och inkubator som ägs gemensamt av kommunerna i Sjuhärad.",
+                "Testbäddar, affärscoachning och kontakter med näringslivsklustret.",
             ),
             Partner(
                 "energy",
                 "Vårgårda Energi AB",
                 Helix.PUBLIC,
-                "Energy company owned by Vårgårda municipality: grid, district heating, fibre.",
-                "Energy data, sensors and a test site for local energy pilots.",
+                "Kommunägt energibolag i Vårgårda med elnät, fjärrvärme och stadsnät.",
+                "Energidata, sensorer och en testplats för lokala energipiloter.",
                 municipality_code="1442",
             ),
             Partner(
                 "business",
                 "Sjuhärad Smart Mobilitet AB",
                 Helix.BUSINESS,
-                "Local company running demand-responsive transport and car sharing.",
-                "Vehicles and booking platform for the rural mobility pilots.",
+                "Lokalt företag som kör anropsstyrd trafik och driver en bilpool.",
+                "Fordon och bokningsplattform till piloterna för resor på landsbygden.",
             ),
             Partner(
                 "civil",
                 "Föreningen Levande landsbygd Sjuhärad",
                 Helix.CIVIL_SOCIETY,
-                "Umbrella association of village and community associations.",
-                "Organises the citizen dialogues in the villages.",
+                "Paraplyorganisation för byalag och samhällsföreningar.",
+                "Ordnar medborgardialogerna i byarna.",
             ),
         ),
         roster=(
@@ -315,10 +317,10 @@ CLUSTERS = (
     ),
     ClusterSpec(
         name="Dalarna innovation",
-        theme="Energy transition and attractive towns",
+        theme="Energiomställning och attraktiva orter",
         description=(
-            "Bergslagen municipalities with a strong power-engineering industry, working on "
-            "the energy transition and on making their towns places young people want to stay."
+            "Bergslagskommuner med en stark kraftteknisk industri som arbetar med "
+            "energiomställningen och med att göra orterna till platser där unga vill stanna."
         ),
         started_days_ago=420,
         members=(
@@ -329,7 +331,7 @@ CLUSTERS = (
             Member(
                 "2026",
                 left_days_ago=90,
-                note="Left to focus on the regional tourism programme.",
+                note="Lämnade klustret för att satsa på det regionala besöksnäringsprogrammet.",
             ),
         ),
         partners=(
@@ -337,37 +339,38 @@ CLUSTERS = (
                 "academia",
                 "Bergslagens högskolecentrum",
                 Helix.ACADEMIA,
-                "Learning centre offering university courses and applied research in Bergslagen.",
-                "Courses in innovation management and evaluation of the pilots.",
+                "Lärcentrum med högskoleutbildningar och tillämpad forskning i Bergslagen.",
+                "Kurser i innovationsledning och utvärdering av piloterna.",
             ),
             Partner(
                 "park",
                 "Dalarnas innovationspark",
                 Helix.PUBLIC,
-                "Science park supporting start-ups and industrial development in Dalarna.",
-                "Coaching for pilot owners and contacts with the power-engineering cluster.",
+                "Innovationspark som stöttar nystartade företag och industriell utveckling i "
+                "Dalarna.",
+                "Coachning för pilotägare och kontakter med det krafttekniska klustret.",
             ),
             Partner(
                 "energy",
                 "Ludvika Energi AB",
                 Helix.PUBLIC,
-                "Energy company owned by Ludvika municipality: district heating and grid.",
-                "Heat-recovery and flexibility pilots; energy data for the whole cluster.",
+                "Kommunägt energibolag i Ludvika med fjärrvärme och elnät.",
+                "Piloter inom värmeåtervinning och flexibilitet; energidata för hela klustret.",
                 municipality_code="2085",
             ),
             Partner(
                 "business",
                 "Bergslagens Kraftelektronik AB",
                 Helix.BUSINESS,
-                "Manufacturer of power electronics for grids and charging.",
-                "Charging and storage equipment for the pilots, and summer jobs for students.",
+                "Tillverkare av kraftelektronik för elnät och laddinfrastruktur.",
+                "Ladd- och lagringsutrustning till piloterna samt sommarjobb för studenter.",
             ),
             Partner(
                 "civil",
                 "Unga i Bergslagen",
                 Helix.CIVIL_SOCIETY,
-                "Youth association in Ludvika, Smedjebacken and Säter.",
-                "Brings young people's views into the needs and the town-centre pilots.",
+                "Ungdomsförening i Ludvika, Smedjebacken och Säter.",
+                "För in ungas perspektiv i behovsarbetet och i centrumpiloterna.",
             ),
         ),
         roster=(
@@ -431,7 +434,9 @@ class ProgramSpec:
     blocked: bool = False  # one of the overdue tasks is blocked, not just late
     due_this_week: bool = False
     completed: bool = False
-    cancelled_task: str = ""
+    # A task cancelled on purpose: its module's code and its place among the module's tasks in
+    # library order (from 0), so the choice does not depend on the language the titles are in.
+    cancelled_task: tuple[str, int] | None = None
     updates: tuple[UpdateSpec, ...] = field(default=())
 
 
@@ -440,11 +445,11 @@ PROGRAMS = (
         code="1442",
         cluster="Västra Götaland smart och hållbar",
         template=THREE_YEARS,
-        title="Vårgårda – smart rural municipality 2030",
+        title="Vårgårda – smart landsbygdskommun 2030",
         goals=(
-            "Residents in every village can get to work, school and care without a car of "
-            "their own. Public buildings use 20 % less energy. At least six pilots within six "
-            "months, two of them in operation by the end of year two."
+            "Boende i alla byar kan ta sig till arbete, skola och vård utan egen bil. Kommunens "
+            "lokaler använder 20 % mindre energi. Minst sex piloter inom sex månader, varav två "
+            "i ordinarie drift före utgången av år två."
         ),
         months_from_now=-14,
         coordinator="coordinator@demo.innocities.se",
@@ -454,22 +459,23 @@ PROGRAMS = (
         updates=(
             UpdateSpec(
                 40,
-                "Innovation strategy adopted; the annual evaluation showed clear progress in "
-                "the culture dimensions. Idea call closed with 41 ideas.",
-                "Select the pilot portfolio with management.",
+                "Innovationsstrategin är antagen och årsutvärderingen visar tydliga framsteg i "
+                "innovationskulturen. Idéinsamlingen stängde med 41 inkomna idéer.",
+                "Välja ut pilotportföljen tillsammans med ledningsgruppen.",
             ),
             UpdateSpec(
                 3,
-                "Four pilots are running: demand-responsive transport in Nårunga, digital "
-                "key boxes in home care, smart meters in two schools and a water leakage "
-                "sensor pilot.",
-                "Start the last two pilots and begin the evaluation with the university college.",
-                "The energy company's board has not yet approved its share of the meter pilot.",
+                "Fyra piloter är i gång: anropsstyrd trafik i Nårunga, digitala nyckelboxar i "
+                "hemtjänsten, sensorer för inomhusklimat i två skolor och smarta vattenmätare "
+                "med läckagelarm.",
+                "Starta de två sista piloterna och påbörja utvärderingen tillsammans med "
+                "Sjuhärads högskola.",
+                "Energibolagets styrelse har ännu inte godkänt sin del av mätarpiloten.",
                 override_to=ProgressStatus.AT_RISK,
                 override_reason=(
-                    "The overdue milestone waits only for the energy company's board decision "
-                    "on the meter pilot, expected this month. Everything else is on plan, so we "
-                    "judge the programme at risk rather than off track."
+                    "Den försenade milstolpen väntar bara på energibolagets styrelsebeslut om "
+                    "mätarpiloten, som väntas i månaden. I övrigt går allt enligt plan, så vi "
+                    "bedömer läget som risk snarare än avvikelse."
                 ),
             ),
         ),
@@ -478,19 +484,22 @@ PROGRAMS = (
         code="1466",
         cluster="Västra Götaland smart och hållbar",
         template=STARTER_YEAR,
-        title="Herrljunga – first year of innovation",
-        goals="An adopted innovation strategy, partners in all four helices and six pilots.",
+        title="Herrljunga – första innovationsåret",
+        goals=(
+            "En antagen innovationsstrategi, partner från näringsliv, akademi och "
+            "civilsamhälle samt sex piloter."
+        ),
         months_from_now=-13,
         coordinator="maria.ek@demo.innocities.se",
         completed=True,
-        cancelled_task="Access to the business cluster and test beds",
+        cancelled_task=("quadruple-helix", 5),  # access to the business cluster and test beds
         updates=(
             UpdateSpec(
                 20,
-                "All milestones reached: strategy adopted, two pilots handed over to home care "
-                "and the water works. The annual evaluation was presented to the municipal "
-                "executive board.",
-                "Apply for the three-year programme.",
+                "Alla milstolpar är nådda: strategin är antagen och två piloter har lämnats över "
+                "till hemtjänsten och VA-verksamheten. Årsutvärderingen har redovisats för "
+                "kommunstyrelsen.",
+                "Ansöka om det treåriga programmet.",
             ),
         ),
     ),
@@ -498,15 +507,16 @@ PROGRAMS = (
         code="1445",
         cluster="Västra Götaland smart och hållbar",
         template=THREE_YEARS,
-        title="Essunga – innovation for a living countryside",
-        goals="Keep services close to residents in a municipality of 5,600 people.",
+        title="Essunga – innovation för en levande landsbygd",
+        goals="Behålla servicen nära invånarna i en kommun med 5 600 invånare.",
         months_from_now=-30,
         coordinator="peter.johansson@demo.innocities.se",
         updates=(
             UpdateSpec(
                 12,
-                "Open data published for the first time; the Agenda 2030 baseline is in place.",
-                "Local Agenda 2030 targets to the council in the budget round.",
+                "Öppna data har publicerats för första gången; nulägesbilden för Agenda 2030 "
+                "är klar.",
+                "Lokala Agenda 2030-mål till kommunfullmäktige i budgetprocessen.",
             ),
         ),
     ),
@@ -514,16 +524,17 @@ PROGRAMS = (
         code="1463",
         cluster="Västra Götaland smart och hållbar",
         template=THREE_YEARS,
-        title="Mark – innovation in welfare and textiles",
-        goals="Welfare technology in home care and a test bed with the textile industry.",
+        title="Mark – innovation i välfärd och textil",
+        goals="Välfärdsteknik i hemtjänsten och en testbädd tillsammans med textilindustrin.",
         months_from_now=-5,
         coordinator="lena.fransson@demo.innocities.se",
         due_this_week=True,
         updates=(
             UpdateSpec(
                 6,
-                "Self-assessment done with 212 answers; interviews held in home care and schools.",
-                "Workshop on what helps and what stops new ideas.",
+                "Självskattningen är genomförd med 212 svar; intervjuer har hållits i "
+                "hemtjänsten och i skolorna.",
+                "Workshop om vad som främjar och vad som hindrar nya idéer.",
             ),
         ),
     ),
@@ -531,8 +542,8 @@ PROGRAMS = (
         code="1465",
         cluster="Västra Götaland smart och hållbar",
         template=THREE_YEARS,
-        title="Svenljunga – three-year programme",
-        goals="To be agreed with the management team at the kick-off.",
+        title="Svenljunga – treårigt program",
+        goals="Fastställs tillsammans med ledningsgruppen vid uppstarten.",
         months_from_now=1,
         coordinator="erik.svensson@demo.innocities.se",
         status=ProgramStatus.DRAFT,
@@ -541,10 +552,10 @@ PROGRAMS = (
         code="2085",
         cluster="Dalarna innovation",
         template=THREE_YEARS,
-        title="Ludvika – energy town in transition",
+        title="Ludvika – energistad i omställning",
         goals=(
-            "Use the industry's waste heat in the district heating network, attract young "
-            "engineers to stay, and run six pilots with the power-engineering companies."
+            "Ta till vara industrins spillvärme i fjärrvärmenätet, få unga ingenjörer att "
+            "stanna och genomföra sex piloter med de krafttekniska företagen."
         ),
         months_from_now=-8,
         coordinator="coordinator2@demo.innocities.se",
@@ -553,14 +564,15 @@ PROGRAMS = (
         updates=(
             UpdateSpec(
                 33,
-                "Innovation strategy adopted by the municipal executive board.",
-                "Roadmap with yearly targets; scenario workshop.",
+                "Innovationsstrategin är antagen av kommunstyrelsen.",
+                "Färdplan med årliga mål; scenarioworkshop.",
             ),
             UpdateSpec(
                 5,
-                "Scenario workshop held with 34 participants from all four helices.",
-                "Agreement with Bergslagens högskolecentrum on evaluating the pilots.",
-                "The agreement with the learning centre waits for its new director.",
+                "Scenarioworkshop genomförd med 34 deltagare från kommunen, näringslivet, "
+                "akademin och civilsamhället.",
+                "Avtal med Bergslagens högskolecentrum om utvärdering av piloterna.",
+                "Avtalet med högskolecentrumet väntar på att dess nya föreståndare tillträder.",
             ),
         ),
     ),
@@ -568,16 +580,17 @@ PROGRAMS = (
         code="2061",
         cluster="Dalarna innovation",
         template=STARTER_YEAR,
-        title="Smedjebacken – starter year",
-        goals="Find our first pilots together with the industry and the youth association.",
+        title="Smedjebacken – startår",
+        goals="Hitta våra första piloter tillsammans med industrin och ungdomsföreningen.",
         months_from_now=-3,
         coordinator="oskar.lindgren@demo.innocities.se",
         due_this_week=True,
         updates=(
             UpdateSpec(
                 8,
-                "Kick-off held and anchored with the mayor; needs mapped in three administrations.",
-                "Prioritisation workshop with management.",
+                "Uppstarten är genomförd och förankrad hos kommunstyrelsens ordförande; behoven "
+                "är kartlagda i tre förvaltningar.",
+                "Prioriteringsworkshop med ledningsgruppen.",
             ),
         ),
     ),
@@ -585,16 +598,16 @@ PROGRAMS = (
         code="2082",
         cluster="Dalarna innovation",
         template=GREEN_TWO_YEARS,
-        title="Säter – green transition",
-        goals="Agenda 2030 targets in the budget and three energy pilots with partners.",
+        title="Säter – grön omställning",
+        goals="Agenda 2030-mål i budgeten och tre energipiloter tillsammans med partner.",
         months_from_now=-10,
         coordinator="sofia.hedlund@demo.innocities.se",
         overdue_tasks=1,
         updates=(
             UpdateSpec(
                 15,
-                "Local Agenda 2030 targets adopted; sensor test bed installed in two schools.",
-                "Digital skills training for the staff running the pilots.",
+                "Lokala Agenda 2030-mål är antagna; en sensortestbädd är installerad i två skolor.",
+                "Utbildning i digital kompetens för personalen som driver piloterna.",
             ),
         ),
     ),
@@ -619,78 +632,80 @@ MEETINGS = (
     MeetingSpec(
         "Västra Götaland smart och hållbar",
         MeetingKind.MEETING,
-        "Cluster meeting: rural mobility",
+        "Klustermöte: resor på landsbygden",
         -45,
         (9, 12),
         "Vårgårda kommunhus, Kungsgatan 11",
-        "1. Welcome and round of news\n2. Shared need: rural mobility\n3. Pilot ideas\n4. AOB",
-        "The members agreed to run a joint demand-responsive transport pilot. Sjuhärad Smart "
-        "Mobilitet will present a proposal. Vårgårda leads, Essunga and Herrljunga join.",
-        need="Getting around the countryside without a car",
+        "1. Välkomna och nyhetsrunda\n2. Gemensamt behov: resor på landsbygden\n"
+        "3. Pilotidéer\n4. Övriga frågor",
+        "Medlemmarna kom överens om en gemensam pilot med anropsstyrd trafik. Sjuhärad Smart "
+        "Mobilitet tar fram ett förslag. Vårgårda leder arbetet, Essunga och Herrljunga deltar.",
+        need="Att ta sig fram på landsbygden utan bil",
     ),
     MeetingSpec(
         "Västra Götaland smart och hållbar",
         MeetingKind.WORKSHOP,
-        "Workshop: the four helices on energy in public buildings",
+        "Workshop: energi i kommunens lokaler med alla fyra helixar",
         -18,
         (13, 16),
         "Innovationspark Sjuhärad, Borås",
-        "1. Energy data from the members\n2. What business and academia offer\n3. Pilots",
-        "Twelve pilot ideas collected; three chosen for a joint application. The energy "
-        "company shares meter data from the schools.",
-        need="Energy use in public buildings",
+        "1. Energidata från medlemmarna\n2. Vad näringsliv och akademi kan erbjuda\n3. Piloter",
+        "Tolv pilotidéer samlades in och tre valdes ut för en gemensam ansökan. Energibolaget "
+        "delar mätdata från skolorna.",
+        need="Energianvändning i kommunens lokaler",
     ),
     MeetingSpec(
         "Västra Götaland smart och hållbar",
         MeetingKind.MEETING,
-        "Cluster meeting: pilot portfolio review",
+        "Klustermöte: genomgång av pilotportföljen",
         9,
         (9, 12),
         "Herrljunga kommunhus",
-        "1. Status of each municipality's pilots\n2. Lessons from Herrljunga's first year\n"
-        "3. Joint procurement of sensors",
+        "1. Läget i varje kommuns piloter\n2. Lärdomar från Herrljungas första år\n"
+        "3. Gemensam upphandling av sensorer",
     ),
     MeetingSpec(
         "Västra Götaland smart och hållbar",
         MeetingKind.TRAINING,
-        "Training: running pilots with users",
+        "Utbildning: piloter tillsammans med användarna",
         33,
         (13, 16),
         "",
-        "1. Success criteria\n2. Involving users\n3. From pilot to operations",
+        "1. Framgångskriterier\n2. Att involvera användarna\n3. Från pilot till ordinarie drift",
         online_url="https://meet.demo.innocities.se/pilots-training",
     ),
     MeetingSpec(
         "Dalarna innovation",
         MeetingKind.STUDY_VISIT,
-        "Study visit: waste heat from industry",
+        "Studiebesök: spillvärme från industrin",
         -28,
         (10, 15),
         "Ludvika Energi, Ludvika",
-        "1. Tour of the heat-recovery plant\n2. Business models for waste heat\n3. Next steps",
-        "Säter and Hedemora want a pre-study of heat recovery from their largest industries. "
-        "Ludvika Energi shares its agreement templates.",
-        need="Heat from industry for the district heating network",
+        "1. Visning av värmeåtervinningsanläggningen\n2. Affärsmodeller för spillvärme\n"
+        "3. Fortsatt arbete",
+        "Säter och Hedemora vill göra en förstudie om värmeåtervinning från sina största "
+        "industrier. Ludvika Energi delar med sig av sina avtalsmallar.",
+        need="Värme från industrin till fjärrvärmenätet",
     ),
     MeetingSpec(
         "Västra Götaland smart och hållbar",
         MeetingKind.WORKSHOP,
-        "Partner workshop: business, academia and civil society",
+        "Partnerworkshop: näringsliv, akademi och civilsamhälle",
         20,
         (9, 15),
         "Innovationspark Sjuhärad, Borås",
-        "1. What each helix brings\n2. One partner agreement for the whole cluster\n"
-        "3. Who joins which pilot",
-        need="Working with business, academia and civil society",
+        "1. Vad varje helix bidrar med\n2. Ett gemensamt partneravtal för hela klustret\n"
+        "3. Vem som deltar i vilken pilot",
+        need="Samverkan med näringsliv, akademi och civilsamhälle",
     ),
     MeetingSpec(
         "Dalarna innovation",
         MeetingKind.WORKSHOP,
-        "Workshop: data sharing with the energy companies",
+        "Workshop: datadelning med energibolagen",
         12,
         (9, 12),
         "Säters stadshus",
-        "1. Which data the pilots need\n2. Legal basis\n3. Draft agreement",
+        "1. Vilka data piloterna behöver\n2. Rättslig grund\n3. Utkast till avtal",
     ),
 )
 
@@ -708,81 +723,82 @@ class NeedSpec:
 
 NEEDS = (
     NeedSpec(
-        "Getting around the countryside without a car",
-        "Older residents and young people in the villages depend on lifts; buses run rarely.",
-        "Mobility",
+        "Att ta sig fram på landsbygden utan bil",
+        "Äldre och unga i byarna är beroende av skjuts; bussarna går sällan.",
+        "Mobilitet",
         Priority.HIGH,
         cluster="Västra Götaland smart och hållbar",
         sdg_goals=(10, 11),
     ),
     NeedSpec(
-        "Energy use in public buildings",
-        "Schools and care homes from the 1970s use much energy and lack metering.",
-        "Energy",
+        "Energianvändning i kommunens lokaler",
+        "Skolor och äldreboenden från 1970-talet drar mycket energi och saknar mätning.",
+        "Energi",
         Priority.MEDIUM,
         cluster="Västra Götaland smart och hållbar",
         sdg_goals=(7, 13),
     ),
     NeedSpec(
-        "Staff for elderly care",
-        "Too few applicants for home-care jobs; welfare technology could free time for care.",
-        "Health",
+        "Personal till äldreomsorgen",
+        "För få söker jobb i hemtjänsten; välfärdsteknik kan frigöra tid för omsorg.",
+        "Vård och omsorg",
         Priority.HIGH,
         cluster="Västra Götaland smart och hållbar",
         sdg_goals=(3, 8),
     ),
     NeedSpec(
-        "Heat from industry for the district heating network",
-        "Industries release heat that could warm homes if it could be recovered and sold.",
-        "Energy",
+        "Värme från industrin till fjärrvärmenätet",
+        "Industrierna släpper ut överskottsvärme som skulle kunna värma bostäder om den togs "
+        "till vara och såldes.",
+        "Energi",
         Priority.HIGH,
         cluster="Dalarna innovation",
         sdg_goals=(7, 9, 13),
     ),
     NeedSpec(
-        "Young people who want to stay",
-        "Young adults move away after upper secondary school; the towns need to hold them.",
-        "Attractiveness",
+        "Unga som vill stanna",
+        "Unga vuxna flyttar efter gymnasiet; orterna behöver bli platser där de vill bo kvar.",
+        "Attraktivitet",
         Priority.MEDIUM,
         cluster="Dalarna innovation",
         sdg_goals=(4, 8),
     ),
     NeedSpec(
-        "Safe school routes in the town centre",
-        "Parents drive children to school because the crossings on road 42 feel unsafe.",
-        "Mobility",
+        "Säkra skolvägar i centrum",
+        "Föräldrar skjutsar barnen till skolan eftersom passagerna över väg 42 känns otrygga.",
+        "Mobilitet",
         Priority.MEDIUM,
         municipality_code="1442",
         sdg_goals=(3, 11),
     ),
     NeedSpec(
-        "Reliable water supply in dry summers",
-        "The groundwater level fell in the last two summers; leakage is not measured.",
-        "Water",
+        "Säker vattenförsörjning under torra somrar",
+        "Grundvattennivån sjönk de två senaste somrarna, och läckaget i nätet mäts inte.",
+        "Vatten",
         Priority.HIGH,
         municipality_code="1466",
         sdg_goals=(6, 13),
     ),
     NeedSpec(
-        "Digital services for residents over 75",
-        "Many older residents cannot use e-services and call or visit the reception.",
-        "Public services",
+        "Digitala tjänster för invånare över 75 år",
+        "Många äldre kan inte använda e-tjänsterna och ringer eller besöker kontaktcenter.",
+        "Offentliga tjänster",
         Priority.LOW,
         municipality_code="1463",
         sdg_goals=(10, 16),
     ),
     NeedSpec(
-        "Power for the new industrial area",
-        "Companies want to build at Enbacka, but the local grid cannot take more load today.",
-        "Energy",
+        "El till det nya industriområdet",
+        "Företag vill etablera sig på Enbacka, men det lokala elnätet klarar inte mer last i dag.",
+        "Energi",
         Priority.HIGH,
         municipality_code="2082",
         sdg_goals=(7, 9),
     ),
     NeedSpec(
-        "Charging for heavy transport",
-        "Freight to the industries needs charging points the grid cannot supply today.",
-        "Energy",
+        "Laddning för tunga transporter",
+        "Godstrafiken till industrierna behöver laddplatser som elnätet inte klarar i dag.",
+        "Energi",
         Priority.HIGH,
         municipality_code="2085",
         sdg_goals=(7, 9),
@@ -805,26 +821,26 @@ class IndicatorSpec:
 
 INDICATORS = (
     IndicatorSpec(
-        "Energy use in municipal buildings",
+        "Energianvändning i kommunens lokaler",
         "kWh/m²",
         "lower_is_better",
         baseline="182",
         target="150",
         values=("180", "176", "171", "168"),
-        program="Vårgårda – smart rural municipality 2030",
+        program="Vårgårda – smart landsbygdskommun 2030",
     ),
     IndicatorSpec(
-        "Pilots running",
-        "pilots",
+        "Piloter i gång",
+        "piloter",
         "higher_is_better",
         baseline="0",
         target="6",
         values=("1", "2", "4", "4"),
-        program="Vårgårda – smart rural municipality 2030",
+        program="Vårgårda – smart landsbygdskommun 2030",
     ),
     IndicatorSpec(
-        "Residents using demand-responsive transport",
-        "trips a month",
+        "Resor med anropsstyrd trafik",
+        "resor per månad",
         "higher_is_better",
         baseline="0",
         target="400",
@@ -1180,7 +1196,7 @@ class Seeder:
         coordinator = self.users[spec.coordinator]
         program = program_create_from_template(
             municipality=municipality,
-            template=ProgramTemplate.objects.get(name=spec.template),
+            template=ProgramTemplate.objects.get(name_en=spec.template),
             starts_on=month_start(self.today, spec.months_from_now),
             actor=manager,
             cluster=cluster,
@@ -1228,9 +1244,10 @@ class Seeder:
         )
         past_due = [task.pk for task in tasks if task.due_on < today]
         kept_open = past_due[len(past_due) - spec.overdue_tasks :] if spec.overdue_tasks else []
+        cancelled = self._cancelled_task(tasks, spec)
         done_on: dict[int, dt.date] = {}
         for index, task in enumerate(tasks):
-            if task.title == spec.cancelled_task:
+            if task.pk == cancelled:
                 status, percent = ItemStatus.CANCELLED, 0
             elif task.pk in kept_open:
                 blocked = spec.blocked and task.pk == kept_open[0]
@@ -1258,6 +1275,21 @@ class Seeder:
                 organisations=[partners[key] for key in keys if key in partners] or None,
             )
         self._backdate_completion(Task, done_on)
+
+    @staticmethod
+    def _cancelled_task(tasks: list[Task], spec: ProgramSpec) -> int | None:
+        if spec.cancelled_task is None:
+            return None
+        code, place = spec.cancelled_task
+        # Laid out in library order, so the module's tasks by id are in that order too.
+        in_module = sorted(
+            task.pk
+            for task in tasks
+            if task.module
+            and task.module.module_template
+            and task.module.module_template.code == code
+        )
+        return in_module[place] if place < len(in_module) else None
 
     def _bring_milestones_to_date(
         self, program: Program, spec: ProgramSpec, coordinator: User

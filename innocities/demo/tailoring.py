@@ -129,14 +129,15 @@ ROUNDS = (
         "Baseline self-assessment",
         230,
         ("2322", "2211", "2322", "2212", "2221", "2322", "3332", "2212"),
-        "We have ideas, but nobody has time to take them further.",
+        "Vi har idéer, men ingen har tid att driva dem vidare.",
     ),
     RoundSpec(
         "1442",
         "Follow-up self-assessment",
         45,
         ("4333", "3322", "3322", "3222", "2322", "3333", "3443", "2222"),
-        "The innovation strategy made a difference: people know where to go with ideas.",
+        "Innovationsstrategin har gjort skillnad: nu vet medarbetarna vart de ska vända sig "
+        "med sina idéer.",
     ),
     RoundSpec(
         "1466",
@@ -185,7 +186,7 @@ ROUNDS = (
         "Baseline self-assessment",
         30,
         ("221", "212", "333", "333", "232", "222", "333", "333"),
-        "We need to start with why we innovate at all.",
+        "Vi behöver börja med varför vi ska arbeta med innovation över huvud taget.",
     ),
 )
 
@@ -203,10 +204,10 @@ SHARED_NEEDS = (
     SharedNeedSpec(
         "Västra Götaland smart och hållbar",
         "dimension:helix",
-        "Working with business, academia and civil society",
-        "Four of five members scored low in quadruple-helix collaboration. The cluster meets "
-        "it together: a joint partner workshop and shared agreements with the innovation park "
-        "and the university instead of a module in every programme.",
+        "Samverkan med näringsliv, akademi och civilsamhälle",
+        "Fyra av fem medlemmar fick låga poäng för samverkan i fyrfaldig helix. Klustret möter "
+        "behovet gemensamt: en partnerworkshop för alla och gemensamma avtal med "
+        "innovationsparken och högskolan i stället för en modul i varje kommuns program.",
         sdg_goals=(9, 17),
     ),
 )
@@ -215,7 +216,7 @@ SHARED_NEEDS = (
 SHARING = ("1466", "1445", "2061", "2082")
 
 TAILORED_CODE = "2083"
-TAILORED_TITLE = "Hedemora – tailored after the self-assessment"
+TAILORED_TITLE = "Hedemora – skräddarsytt efter självskattningen"
 
 
 def seed_assessments(seeder: Seeder) -> None:
@@ -333,8 +334,8 @@ def seed_tailored_programme(seeder: Seeder, *, cluster_name: str, starts_on: dt.
         actor=seeder._manager_of(cluster),
         title=TAILORED_TITLE,
         goals=(
-            "Build the innovation culture and a strategy first, then pilots with the partners: "
-            "tailored to the baseline self-assessment."
+            "Först innovationskultur och en strategi, sedan piloter tillsammans med partnerna: "
+            "anpassat efter resultatet av den första självskattningen."
         ),
         coordinators=[seeder._coordinator_of(TAILORED_CODE)],
         status=ProgramStatus.DRAFT,
