@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership, ClusterPartner, RosterEntry
@@ -26,6 +26,7 @@ from programs.models import (
     ItemStatus,
     Milestone,
     Program,
+    ProgramModule,
     ProgramStatus,
     ProgressStatus,
     ProgressUpdate,
@@ -41,6 +42,8 @@ class ProgramSummary:
     overdue_milestones: int = 0
     blocked: int = 0
     open_items: int = 0
+    tasks: int = 0  # tasks that count (not cancelled)
+    tasks_done: int = 0
 
     @property
     def percent_done(self) -> int:
@@ -90,6 +93,7 @@ def program_summaries(
             overdue=Count("id", filter=overdue_q),
             blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED)),
             open_items=Count("id", filter=open_q),
+            done=Count("id", filter=Q(status=ItemStatus.DONE)),
         )
     )
     milestones = (
@@ -112,6 +116,8 @@ def program_summaries(
             overdue_tasks=row["overdue"],
             blocked=row["blocked"],
             open_items=row["open_items"],
+            tasks=row["items"],
+            tasks_done=row["done"],
         )
     for milestone_row in milestones:
         entry = raw[milestone_row["program_id"]]
@@ -125,6 +131,42 @@ def program_summaries(
 
 def program_summary(program: Program, *, today: dt.date | None = None) -> ProgramSummary:
     return program_summaries([program.pk], today=today)[program.pk]
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """The one status a programme shows: what the municipality last reported (``reported``,
+    "" before the first progress update), with what the tasks propose as a hint in words.
+
+    Before the first report there is no colour to show: a draft without reports must not look
+    "on track" because nothing is overdue yet.
+    """
+
+    reported: str
+    proposed: str
+    reported_on: dt.datetime | None = None
+
+    @property
+    def reported_label(self) -> str:
+        return str(ProgressStatus(self.reported).label) if self.reported else ""
+
+    @property
+    def proposed_label(self) -> str:
+        return str(ProgressStatus(self.proposed).label)
+
+    @property
+    def css(self) -> str:
+        return f"status-{self.reported}" if self.reported else "status-none"
+
+
+def status_view(summary: ProgramSummary, latest_update: ProgressUpdate | None) -> StatusView:
+    if latest_update is None:
+        return StatusView(reported="", proposed=summary.proposed_status)
+    return StatusView(
+        reported=latest_update.status,
+        proposed=summary.proposed_status,
+        reported_on=latest_update.created_at,
+    )
 
 
 def latest_updates(program_ids: Iterable[int]) -> dict[int, ProgressUpdate]:
@@ -161,6 +203,10 @@ class ProgramRow:
     @property
     def proposed_status_label(self) -> str:
         return str(ProgressStatus(self.summary.proposed_status).label)
+
+    @property
+    def status(self) -> StatusView:
+        return status_view(self.summary, self.latest_update)
 
 
 def program_rows(programs: Iterable[Program], *, today: dt.date | None = None) -> list[ProgramRow]:
@@ -411,32 +457,185 @@ def coordinator_candidates(
 
 @dataclass(frozen=True)
 class Change:
-    """One historical record of a task or milestone, for the 'recent changes' list."""
+    """One change to a task or milestone, for the 'recent changes' list: its newest historical
+    record (``record``) and what kind of change it was (``history_type``: the oldest record's
+    "+" when the change created the item)."""
 
     kind: str  # "task" or "milestone"
     record: object  # a simple-history historical record
+    history_type: str = "~"
 
     @property
     def when(self) -> dt.datetime:
         return self.record.history_date  # type: ignore[attr-defined]
 
 
+# A service saves a task and then sets its partner organisations; simple-history writes a
+# record for the save and another for the many-to-many change, milliseconds apart. Records of
+# one item by one person this close together are one change to the reader.
+SAME_CHANGE_WINDOW = dt.timedelta(seconds=5)
+
+
+def _one_per_change(kind: str, records: Iterable[object]) -> list[Change]:
+    """Collapse ``records`` (one item kind, newest first) into changes: consecutive records of
+    the same item by the same person within ``SAME_CHANGE_WINDOW`` are one change, shown with
+    the newest record (the state after the whole change)."""
+    changes: list[Change] = []
+    last: dict[int, tuple[int, object]] = {}  # item id -> (index in changes, oldest record)
+    for record in records:
+        item_id = record.id  # type: ignore[attr-defined]
+        seen = last.get(item_id)
+        if seen is not None:
+            index, oldest = seen
+            if (
+                oldest.history_user_id == record.history_user_id  # type: ignore[attr-defined]
+                and oldest.history_date - record.history_date <= SAME_CHANGE_WINDOW  # type: ignore[attr-defined]
+                and record.history_type != "-"  # type: ignore[attr-defined]
+                and oldest.history_type != "+"  # type: ignore[attr-defined]
+            ):
+                kept = changes[index]
+                changes[index] = Change(kind, kept.record, record.history_type)  # type: ignore[attr-defined]
+                last[item_id] = (index, record)
+                continue
+        changes.append(Change(kind, record, record.history_type))  # type: ignore[attr-defined]
+        last[item_id] = (len(changes) - 1, record)
+    return changes
+
+
 def recent_changes(program: Program, *, limit: int = 20) -> list[Change]:
-    """The latest changes to the programme's tasks and milestones, newest first (two queries)."""
+    """The latest changes to the programme's tasks and milestones, newest first, each change
+    once (see ``SAME_CHANGE_WINDOW``). Two queries."""
+    # A change is at most a few records: three times the limit leaves room to collapse them.
     history_tasks = (
         Task.history.filter(program_id=program.pk)
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:limit]
+        .order_by("-history_date", "-history_id")[: limit * 3]
     )
     history_milestones = (
         Milestone.history.filter(program_id=program.pk)
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:limit]
+        .order_by("-history_date", "-history_id")[: limit * 3]
     )
-    changes = [Change("task", record) for record in history_tasks]
-    changes += [Change("milestone", record) for record in history_milestones]
+    changes = _one_per_change("task", history_tasks)
+    changes += _one_per_change("milestone", history_milestones)
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+# --- the programme page's modules ---------------------------------------------------------
+
+
+@dataclass
+class ModuleProgress:
+    """How far a module (or the items outside any module: ``module_id`` None) has come."""
+
+    module_id: int | None
+    tasks: int = 0  # not cancelled
+    tasks_done: int = 0
+    milestones: int = 0  # not cancelled
+    milestones_done: int = 0
+    open_items: int = 0
+    overdue: int = 0
+    overdue_milestones: int = 0
+    blocked: int = 0
+    percent_sum: int = 0  # tasks' percentages plus 100 per milestone reached
+    # Days from today to the open item nearest in time (overdue or coming); None: nothing open.
+    nearest_days: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Everything planned is done (an empty module is not finished: nothing started)."""
+        return self.open_items == 0 and (self.tasks + self.milestones) > 0
+
+    @property
+    def items(self) -> int:
+        return self.tasks + self.milestones
+
+
+def _nearer(current: int | None, days: int | None) -> int | None:
+    if days is None:
+        return current
+    return days if current is None else min(current, days)
+
+
+def module_progress(
+    program: Program, *, today: dt.date | None = None
+) -> dict[int | None, ModuleProgress]:
+    """Progress per module of ``program`` (key None: items outside the modules), in two
+    queries whatever the size of the plan. ``plan_summary`` adds them up for the programme."""
+    today = today or timezone.localdate()
+    open_q = Q(status__in=OPEN_STATUSES)
+    result: dict[int | None, ModuleProgress] = {}
+    for model, prefix in ((Task, "tasks"), (Milestone, "milestones")):
+        rows = (
+            model.objects.filter(program_id=program.pk)
+            .exclude(status=ItemStatus.CANCELLED)
+            .values("module_id")
+            .annotate(
+                items=Count("id"),
+                done=Count("id", filter=Q(status=ItemStatus.DONE)),
+                open_items=Count("id", filter=open_q),
+                overdue=Count("id", filter=open_q & Q(due_on__lt=today)),
+                blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED)),
+                percent_sum=Sum("percent")
+                if model is Task
+                else Count("id", filter=Q(status=ItemStatus.DONE)) * 100,
+                latest_overdue=Max("due_on", filter=open_q & Q(due_on__lt=today)),
+                next_due=Min("due_on", filter=open_q & Q(due_on__gte=today)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            entry = result.setdefault(row["module_id"], ModuleProgress(row["module_id"]))
+            setattr(entry, prefix, row["items"])
+            setattr(entry, f"{prefix}_done", row["done"])
+            entry.open_items += row["open_items"]
+            entry.overdue += row["overdue"]
+            entry.blocked += row["blocked"]
+            entry.percent_sum += row["percent_sum"] or 0
+            if model is Milestone:
+                entry.overdue_milestones = row["overdue"]
+            if row["latest_overdue"] is not None:
+                entry.nearest_days = _nearer(
+                    entry.nearest_days, (today - row["latest_overdue"]).days
+                )
+            if row["next_due"] is not None:
+                entry.nearest_days = _nearer(entry.nearest_days, (row["next_due"] - today).days)
+    return result
+
+
+def plan_summary(progress: dict[int | None, ModuleProgress]) -> ProgramSummary:
+    """The programme's figures from its modules' (the same as ``program_summary``, without
+    querying again)."""
+    entries = list(progress.values())
+    overdue_milestones = sum(entry.overdue_milestones for entry in entries)
+    return ProgramSummary(
+        items=sum(entry.items for entry in entries),
+        percent_sum=sum(entry.percent_sum for entry in entries),
+        overdue_tasks=sum(entry.overdue for entry in entries) - overdue_milestones,
+        overdue_milestones=overdue_milestones,
+        blocked=sum(entry.blocked for entry in entries),
+        open_items=sum(entry.open_items for entry in entries),
+        tasks=sum(entry.tasks for entry in entries),
+        tasks_done=sum(entry.tasks_done for entry in entries),
+    )
+
+
+def current_module_id(
+    modules: Iterable[ProgramModule], progress: dict[int | None, ModuleProgress]
+) -> int | None:
+    """The module with open work nearest in time (overdue or coming); the first by position
+    on a tie. None when no module has open work."""
+    best: tuple[int, int] | None = None
+    chosen = None
+    for module in modules:
+        entry = progress.get(module.pk)
+        if entry is None or entry.nearest_days is None:
+            continue
+        key = (entry.nearest_days, module.position)
+        if best is None or key < best:
+            best, chosen = key, module.pk
+    return chosen
 
 
 # --- a cluster's progress overview --------------------------------------------------------------------
@@ -450,21 +649,11 @@ class OverviewRow:
     latest_update: ProgressUpdate | None
 
     @property
-    def status(self) -> str:
-        """The colour: what the municipality last reported, else what the data proposes."""
-        if self.latest_update is not None:
-            return self.latest_update.status
-        if self.summary is not None:
-            return self.summary.proposed_status
-        return ""
-
-    @property
-    def status_label(self) -> str:
-        return str(ProgressStatus(self.status).label) if self.status else ""
-
-    @property
-    def status_is_reported(self) -> bool:
-        return self.latest_update is not None
+    def status(self) -> StatusView | None:
+        """The programme's one status (what was last reported, the proposal as a hint)."""
+        if self.summary is None:
+            return None
+        return status_view(self.summary, self.latest_update)
 
 
 def progress_overview(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/updates/new/", views.update_create, name="update_create"),
+    path("<int:program_pk>/modules/<int:pk>/", views.module_tasks, name="module_tasks"),
     path("<int:program_pk>/tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("<int:program_pk>/tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path(

@@ -23,7 +23,7 @@ from innocities.core.permissions import Level
 from programs.forms import MilestoneForm, ProgressUpdateForm, TaskForm
 from programs.models import OPEN_STATUSES, ItemStatus, Program, ProgressStatus
 from programs.permissions import get_program_for_user
-from programs.selectors import program_summary
+from programs.selectors import module_progress, plan_summary, program_summary
 from programs.services import milestone_update, progress_update_submit, task_update
 
 
@@ -72,8 +72,12 @@ def task_edit(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
 
 @require_POST
 def task_done(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
-    """Mark a task done from the programme page. With htmx the answer is the new table row;
-    without JavaScript it is a redirect back to the page."""
+    """Mark a task done from the programme page.
+
+    With htmx the answer is the task's new card, with out-of-band updates of the progress
+    card, the module's progress and the page's live region (which announces what happened);
+    without JavaScript it is a redirect back to the page.
+    """
     program = get_program_for_user(request, program_pk, level=Level.EDIT).obj
     task = get_object_or_404(program.tasks, pk=pk)
     error_message = ""
@@ -84,25 +88,46 @@ def task_done(request: HttpRequest, program_pk: int, pk: int) -> HttpResponse:
     except IntegrityError:
         error_message = concurrent_edit_message()
     if request.htmx:  # type: ignore[attr-defined]
-        task = program.tasks.select_related("owner").prefetch_related("organisations").get(pk=pk)
-        return render(
-            request,
-            "programs/_task_row.html",
-            {
-                "program": program,
-                "task": task,
-                "can_edit": True,
-                "today": timezone.localdate(),
-                "open_statuses": list(OPEN_STATUSES),
-                "next": _safe_next(request),
-                "row_error": error_message,
-            },
-        )
+        return _task_done_fragment(request, program, pk, error_message)
     if error_message:
         messages.error(request, error_message)
     else:
         messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
     return redirect(_back(request, program, f"task-{task.pk}"))
+
+
+def _task_done_fragment(
+    request: HttpRequest, program: Program, pk: int, error_message: str
+) -> HttpResponse:
+    today = timezone.localdate()
+    task = program.tasks.select_related("owner").prefetch_related("organisations").get(pk=pk)
+    progress = module_progress(program, today=today)
+    summary = plan_summary(progress)
+    if error_message:
+        announcement = error_message
+    else:
+        announcement = _("“%(title)s” marked as done. %(done)s of %(total)s tasks done.") % {
+            "title": task.title,
+            "done": summary.tasks_done,
+            "total": summary.tasks,
+        }
+    return render(
+        request,
+        "programs/_task_done.html",
+        {
+            "program": program,
+            "task": task,
+            "summary": summary,
+            "module_progress": progress.get(task.module_id) if task.module_id else None,
+            "announcement": announcement,
+            "can_edit": True,
+            "today": today,
+            "open_statuses": list(OPEN_STATUSES),
+            "next": _safe_next(request),
+            "row_error": error_message,
+            "autofocus": True,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,6 +21,10 @@ def _milestone(world) -> dict[str, int]:
     return {"program_pk": world.program.pk, "pk": world.program.milestones.get().pk}
 
 
+def _module(world) -> dict[str, int]:
+    return {"program_pk": world.program.pk, "pk": world.program.modules.get().pk}
+
+
 def _program(world) -> dict[str, int]:
     return {"pk": world.program.pk}
 
@@ -35,6 +39,10 @@ RULES = {
     "programs:list": Rule(get=statuses(200), post=statuses(NOT_ALLOWED)),
     "programs:detail": Rule(
         get=statuses(404, **READERS), post=statuses(NOT_ALLOWED), kwargs=_program
+    ),
+    # A module's milestones and tasks (loaded into the programme page, or a page of its own).
+    "programs:module_tasks": Rule(
+        get=statuses(404, **READERS), post=statuses(NOT_ALLOWED), kwargs=_module
     ),
     "programs:task_edit": Rule(
         get=statuses(404, **EDITORS), post=statuses(404, **EDITORS), kwargs=_task

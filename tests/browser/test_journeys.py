@@ -20,10 +20,10 @@ def test_coordinator_marks_a_task_done_and_reports_progress(page: Page, live_ser
     page.get_by_role("link", name="Ale innovates").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ale innovates")
 
-    row = page.locator("tr", has_text="Map the innovation culture")
-    row.get_by_role("button", name="Done", exact=True).click()
-    # htmx swaps the row in place: the button goes, the status says done.
-    expect(row.get_by_role("button", name="Done", exact=True)).to_have_count(0)
+    row = page.locator("li.item", has_text="Map the innovation culture")
+    row.get_by_role("button", name="Mark as done").click()
+    # htmx swaps the card in place: the button goes, the status says done.
+    expect(row.get_by_role("button", name="Mark as done")).to_have_count(0)
     expect(row).to_contain_text("Done")
     task = world.program.tasks.get(title="Map the innovation culture")
     assert (task.status, task.percent) == (ItemStatus.DONE, 100)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from programs.models import ItemStatus
 from tests import factories as f
-from tests.programs.data import partner_organisation
+from tests.programs.data import fill_program, partner_organisation
 
 
 @pytest.fixture
@@ -230,18 +230,69 @@ def test_mark_done_without_javascript_redirects_back_with_the_filters(world, as_
     assert (task.status, task.percent) == (ItemStatus.DONE, 100)
 
 
-def test_mark_done_with_htmx_answers_the_new_table_row(world, as_persona, task):
+def test_mark_done_with_htmx_answers_the_new_card(world, as_persona, task):
     response = as_persona("coordinator").post(
         task_done_url(world.program, task), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert response.templates[0].name == "programs/_task_row.html"
+    assert response.templates[0].name == "programs/_task_done.html"
+    assert "programs/_task_row.html" in {t.name for t in response.templates}
     content = response.content.decode()
-    assert content.lstrip().startswith("<tr")
-    assert f'id="task-{task.pk}"' in content
+    assert content.lstrip().startswith(f'<li class="item" id="task-{task.pk}">')
     assert task_done_url(world.program, task) not in content  # no button on a done task
+    # Focus goes to the card's heading once htmx has swapped it in (static/js/portal.js).
+    assert f'id="task-{task.pk}-title" tabindex="-1" data-autofocus' in content
     task.refresh_from_db()
     assert task.status == ItemStatus.DONE
+
+
+def test_mark_done_with_htmx_updates_the_progress_card_and_announces_it(world, as_persona, task):
+    f.TaskFactory(program=world.program, title="Second task")
+    response = as_persona("coordinator").post(
+        task_done_url(world.program, task), HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    # Out of band: the progress card, replaced whole, with the new count ...
+    assert '<div class="card h-100" id="programme-progress" hx-swap-oob="true">' in content
+    assert "1 of 2 tasks done" in content
+    # ... the module's progress in its summary and in the module index ...
+    module = world.program.modules.get()
+    for element in (f"module-progress-{module.pk}", f"module-index-progress-{module.pk}"):
+        assert f'<span id="{element}" hx-swap-oob="innerHTML">1 of 1 task done' in content
+    # ... and the sentence for the page's live region.
+    assert (
+        '<div id="programme-announcer" hx-swap-oob="innerHTML">'
+        "“Map the innovation culture” marked as done. 1 of 2 tasks done.</div>"
+    ) in content
+
+
+def test_mark_done_with_htmx_query_count_does_not_grow_with_the_plan(
+    world, as_persona, django_assert_max_num_queries
+):
+    client = as_persona("coordinator")
+    # Tasks alike (in a module, with an owner): saving validates each foreign key it has.
+    alike = world.program.tasks.filter(
+        status=ItemStatus.TODO, module__isnull=False, owner__isnull=False
+    ).order_by("-pk")
+    fill_program(world.program, n=1, owner=world.coordinator)
+    first = alike.first()
+    with django_assert_max_num_queries(DONE_BUDGET) as small:
+        assert (
+            client.post(task_done_url(world.program, first), HTTP_HX_REQUEST="true").status_code
+            == 200
+        )
+    fill_program(world.program, n=9, owner=world.coordinator)
+    second = alike.first()
+    with django_assert_max_num_queries(DONE_BUDGET) as large:
+        assert (
+            client.post(task_done_url(world.program, second), HTTP_HX_REQUEST="true").status_code
+            == 200
+        )
+    assert len(large) == len(small)
+
+
+# The write (lock, validation, save, history) and the answer: the card, two for the progress.
+DONE_BUDGET = 30
 
 
 def test_mark_done_never_redirects_off_the_site(world, as_persona, task):
@@ -282,7 +333,14 @@ def test_mark_done_refused_by_the_service_shows_a_message(world, as_persona, tas
     assert response.status_code == 200
     assert "The task cannot be closed." in response.content.decode()
     htmx = client.post(task_done_url(world.program, task), HTTP_HX_REQUEST="true")
-    assert "The task cannot be closed." in htmx.content.decode()
+    content = htmx.content.decode()
+    # Shown in the card and announced in the live region; the button stays for a retry.
+    assert '<p class="small text-danger mb-1">The task cannot be closed.</p>' in content
+    assert (
+        '<div id="programme-announcer" hx-swap-oob="innerHTML">The task cannot be closed.</div>'
+        in content
+    )
+    assert task_done_url(world.program, task) in content
 
 
 # --- milestone edit ------------------------------------------------------------------------

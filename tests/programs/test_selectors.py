@@ -7,14 +7,19 @@ from django.utils import timezone
 
 from clusters.models import RosterRole
 from municipalities.models import MunicipalityRole
-from programs.models import ItemStatus, ProgramStatus
+from programs.models import ItemStatus, ProgramStatus, ProgressStatus
 from programs.selectors import (
     cluster_overviews,
+    current_module_id,
     due_items,
+    module_progress,
     owner_candidates,
     partner_organisations,
     partner_tasks,
+    plan_summary,
+    program_summary,
     recent_changes,
+    status_view,
 )
 from programs.services import task_update
 from tests import factories as f
@@ -113,3 +118,85 @@ def test_recent_changes_are_newest_first_with_the_author(world):
     assert changes[0].record.history_user == world.coordinator
     assert {change.kind for change in changes} == {"task", "milestone"}
     assert all(a.when >= b.when for a, b in itertools.pairwise(changes))
+
+
+def test_recent_changes_show_a_save_and_its_partner_change_once(world):
+    task = world.program.tasks.get()
+    task_update(
+        task=task, actor=world.coordinator, percent=30, organisations=[partner_organisation()]
+    )
+    task_update(task=task, actor=world.viewer, percent=50)  # another person: another change
+    records = task.history.order_by("-history_date", "-history_id")
+    users = [r.history_user for r in records]
+    assert users[:3] == [world.viewer, world.coordinator, world.coordinator]
+    changes = [c for c in recent_changes(world.program) if c.kind == "task"]
+    assert [(c.record.history_user, c.record.percent) for c in changes] == [
+        (world.viewer, 50),
+        (world.coordinator, 30),
+        (None, 0),  # the world created it
+    ]
+    # The change shown is the newest record of it, the one after the partners were set.
+    assert changes[1].record.history_id == records[1].history_id
+
+
+def test_recent_changes_keep_changes_apart_in_time_and_creation_as_created(world):
+    task = f.TaskFactory(program=world.program, title="Fresh")
+    [created] = [c for c in recent_changes(world.program) if c.record.title == "Fresh"]
+    assert created.history_type == "+"
+    task_update(task=task, actor=None, percent=10)  # the system again, right away: one change
+    [change] = [c for c in recent_changes(world.program) if c.record.title == "Fresh"]
+    assert (change.history_type, change.record.percent) == ("+", 10)
+    task.history.filter(history_type="+").update(
+        history_date=timezone.now() - dt.timedelta(minutes=5)
+    )
+    fresh = [c for c in recent_changes(world.program) if c.record.title == "Fresh"]
+    assert [c.history_type for c in fresh] == ["~", "+"]
+
+
+def test_module_progress_and_the_current_module(world):
+    today = timezone.localdate()
+    first = world.program.modules.get()  # its task is due in 14 days, its milestone in 30
+    done = f.ProgramModuleFactory(program=world.program, position=2)
+    f.TaskFactory(
+        program=world.program,
+        module=done,
+        status=ItemStatus.DONE,
+        percent=100,
+        completed_on=today,
+    )
+    f.TaskFactory(program=world.program, module=done, status=ItemStatus.CANCELLED)
+    late = f.ProgramModuleFactory(program=world.program, position=3)
+    f.TaskFactory(program=world.program, module=late, due_on=today - dt.timedelta(days=3))
+    empty = f.ProgramModuleFactory(program=world.program, position=4)
+    modules = list(world.program.modules.all())
+    progress = module_progress(world.program, today=today)
+    assert progress[done.pk].finished
+    assert (progress[done.pk].tasks, progress[done.pk].tasks_done) == (1, 1)
+    assert not progress[first.pk].finished
+    assert (progress[first.pk].nearest_days, progress[late.pk].nearest_days) == (14, 3)
+    assert progress[late.pk].overdue == 1
+    assert empty.pk not in progress
+    # Open work nearest in time: three days overdue beats due in fourteen days.
+    assert current_module_id(modules, progress) == late.pk
+    summary = plan_summary(progress)
+    assert summary == program_summary(world.program, today=today)
+    assert (summary.tasks, summary.tasks_done) == (3, 1)
+
+
+def test_status_view_is_the_report_with_the_proposal_as_a_hint(world):
+    summary = program_summary(world.program)
+    none = status_view(summary, None)
+    assert (none.reported, none.proposed, none.css) == ("", ProgressStatus.ON_TRACK, "status-none")
+    update = f.ProgressUpdateFactory(
+        program=world.program,
+        author=world.coordinator,
+        status=ProgressStatus.OFF_TRACK,
+        proposed_status=ProgressStatus.ON_TRACK,
+        override_reason="A key partner left.",
+    )
+    reported = status_view(summary, update)
+    assert (reported.reported_label, reported.proposed_label, reported.css) == (
+        str(ProgressStatus.OFF_TRACK.label),
+        str(ProgressStatus.ON_TRACK.label),
+        "status-off_track",
+    )

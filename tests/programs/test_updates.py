@@ -57,6 +57,23 @@ def test_another_status_with_a_reason_is_kept_with_the_reason(world, as_persona)
     )
 
 
+def test_the_programme_shows_the_written_status_with_the_proposal_as_a_hint(world, as_persona):
+    client = as_persona("coordinator")
+    detail = reverse("programs:detail", kwargs={"pk": world.program.pk})
+    before = client.get(detail).content.decode()
+    assert "<strong>No report yet</strong>" in before
+    client.post(
+        url(world.program),
+        {"status": "at_risk", "achieved": "Little.", "override_reason": "Key person on leave."},
+    )
+    after = client.get(detail).content.decode()
+    assert '<span class="programme-status status-at_risk">' in after
+    assert "<strong>At risk</strong>" in after
+    assert "Proposed from the tasks: On track" in after
+    assert "No report yet" not in after
+    assert "status-on_track" not in after.split('id="updates"')[0]
+
+
 def test_another_status_without_a_reason_re_renders_keeping_what_was_typed(world, as_persona):
     response = as_persona("coordinator").post(
         url(world.program),
