@@ -87,7 +87,7 @@ def _store_fingerprint(alias: str, fingerprint: str) -> None:
         cursor.execute(f"INSERT INTO {FINGERPRINT_TABLE} VALUES (%s)", [fingerprint])
 
 
-def _replay_project_data_migrations(alias: str) -> None:
+def replay_project_data_migrations(alias: str) -> None:
     """Run the forward code of the project's data migrations again, in migration order.
 
     With today's models (as tests/notifications/conftest.py does), on a just flushed database.
@@ -154,7 +154,7 @@ def django_db_setup(
             call_command(
                 "flush", verbosity=0, interactive=False, database=alias, reset_sequences=False
             )
-            _replay_project_data_migrations(alias)
+            replay_project_data_migrations(alias)
 
 
 @pytest.fixture(autouse=True)

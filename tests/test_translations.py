@@ -223,7 +223,7 @@ def test_django_serves_the_swedish_vocabulary(english, swedish):
 
 def test_django_serves_context_and_plural_forms():
     with translation.override("sv"):
-        assert translation.pgettext("mark as done", "Done") == "Klar"
+        assert translation.pgettext("history", "created") == "skapades"
         one = translation.ngettext("%(counter)s municipality", "%(counter)s municipalities", 1)
         many = translation.ngettext("%(counter)s municipality", "%(counter)s municipalities", 5)
         assert one % {"counter": 1} == "1 kommun"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from innocities.portal import personal_data_views, views
+from innocities.portal import accessibility, personal_data_views, views
 
 app_name = "portal"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("my-data.json", personal_data_views.my_data_json, name="my_data_json"),
     path("people/<int:pk>/data/", personal_data_views.person_data_page, name="person_data"),
     path("people/<int:pk>/erase/", personal_data_views.person_erase_page, name="person_erase"),
+    path("accessibility/", accessibility.accessibility_statement, name="accessibility"),
     path("personal-data/", personal_data_views.personal_data_record, name="personal_data_record"),
 ]

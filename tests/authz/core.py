@@ -23,6 +23,8 @@ WITH_SECOND_FACTOR = statuses(404, manager=302, other_manager=302, admin=302)
 RULES = {
     # --- the portal's own -----------------------------------------------------------------
     "core:healthz": PUBLIC_GET_ONLY,
+    # The accessibility statement is for anyone, before logging in too (the DOS law).
+    "portal:accessibility": PUBLIC_GET_ONLY,
     # POST without a language redirects back; GET is not allowed, for anyone.
     "set_language": Rule(get={p: 405 for p in PERSONAS}, post=REDIRECT_ALL),
     "accounts:profile": Rule(get=SIGNED_IN, post=SIGNED_IN),
