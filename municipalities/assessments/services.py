@@ -94,16 +94,20 @@ def assessment_respondent_invite(
     full_name: str,
     role: str,
     actor: User | None,
-    language: str = "sv",
+    language: str | None = None,
 ) -> tuple[Respondent, bool]:
-    """Add the person with ``email`` as a respondent, inviting them first if needed.
+    """Add the person with ``email`` as a respondent, inviting them first if needed (in
+    ``language``, else the municipality's: a Bergen respondent reads bokmål).
 
     Someone with no role in the municipality becomes its viewer (they must be able to open
     the round). Returns (respondent, invited). One transaction: if adding fails, nobody is
     invited and no e-mail is queued.
     """
     user, invited = user_invite(
-        email=email, full_name=full_name, invited_by=actor, language=language
+        email=email,
+        full_name=full_name,
+        invited_by=actor,
+        language=language or municipality_language(round.municipality),
     )
     if not MunicipalityMembership.objects.filter(
         municipality_id=round.municipality_id, user=user

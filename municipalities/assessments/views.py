@@ -139,7 +139,6 @@ def respondents(request: HttpRequest, pk: int) -> HttpResponse:
                 full_name=data["full_name"],
                 role=data["role"],
                 actor=request.user,
-                language=request.LANGUAGE_CODE,
             )
             respondent = invited[0] if invited is not None else None
         if respondent is not None:

@@ -21,7 +21,7 @@ from municipalities.assessments.services import (
     assessment_round_close,
     assessment_round_open,
 )
-from municipalities.models import MunicipalityMembership, MunicipalityRole
+from municipalities.models import Country, Municipality, MunicipalityMembership, MunicipalityRole
 from tests.assessments.helpers import make_round, questions
 
 
@@ -173,3 +173,27 @@ def test_closing_a_round_once(world):
             role="staff",
             actor=world.coordinator,
         )
+
+
+def test_a_respondent_invited_in_norway_reads_bokmal_and_in_sweden_swedish(world):
+    round = make_round(world)
+    assessment_respondent_invite(
+        round=round, email="ny@ale.se", full_name="Ny", role="staff", actor=world.coordinator
+    )
+    Municipality.objects.filter(pk=world.ale.pk).update(country=Country.NORWAY, skr_group="")
+    round.municipality.refresh_from_db()
+    assessment_respondent_invite(
+        round=round, email="ny@ale.no", full_name="Ny", role="staff", actor=world.coordinator
+    )
+    assessment_respondent_invite(
+        round=round,
+        email="chosen@ale.no",
+        full_name="Vald",
+        role="staff",
+        actor=world.coordinator,
+        language="en",
+    )
+
+    languages = dict(User.objects.values_list("email", "language"))
+    assert (languages["ny@ale.se"], languages["ny@ale.no"]) == ("sv", "nb")
+    assert languages["chosen@ale.no"] == "en"
