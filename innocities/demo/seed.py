@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from innocities.demo import initiatives, tailoring
+from innocities.demo.mail import DemoMail, send_first_mail
 from innocities.demo.partnership import PEOPLE, Person, Seeder, month_start
 
 
@@ -17,6 +18,7 @@ from innocities.demo.partnership import PEOPLE, Person, Seeder, month_start
 class DemoResult:
     created: Counter[str]
     logins: list[Person]
+    mail: DemoMail
 
 
 def seed_demo(*, stdout: TextIO | None = None) -> DemoResult:
@@ -39,4 +41,6 @@ def seed_demo(*, stdout: TextIO | None = None) -> DemoResult:
         )
         seeder.meetings_and_indicators(needs)
         initiatives.seed_initiatives(seeder)
-    return DemoResult(created=seeder.created, logins=[p for p in PEOPLE if p.login])
+    # After the commit: what the portal would already have sent (innocities/demo/mail.py).
+    sent = send_first_mail(today=seeder.today)
+    return DemoResult(created=seeder.created, logins=[p for p in PEOPLE if p.login], mail=sent)

@@ -17,6 +17,7 @@ from innocities.notifications.services.preferences import (
     unsubscribe_read,
     unsubscribe_token,
 )
+from innocities.notifications.services.release import reminders_release_now
 from innocities.notifications.services.scan import ScanResult, reminders_scan
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "dispatch_due",
     "preference_unsubscribe",
     "preference_update",
+    "reminders_release_now",
     "reminders_scan",
     "unsubscribe_read",
     "unsubscribe_token",

@@ -53,6 +53,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS("The demo partnership is already in place; nothing changed.")
             )
+        if result.mail.reminders or result.mail.report_emails:
+            self.stdout.write(
+                f"Already sent (as the portal would have): {result.mail.reminders} reminder(s) "
+                f"and {result.mail.report_emails} progress report e-mail(s); see Notifications "
+                "in the demo coordinator's menu and, with `make run`, var/mail/."
+            )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD}):")
         width = max(len(person.email) for person in result.logins)
         for person in result.logins:
