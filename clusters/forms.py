@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +25,11 @@ from clusters.models import (
     Need,
     Priority,
     Reply,
+    RosterEntry,
     RosterRole,
 )
 from clusters.selectors import (
-    cluster_people,
+    open_member_ids,
     open_member_municipalities,
     open_partner_organisations,
 )
@@ -93,7 +95,14 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
 
 
 class MembershipAddForm(forms.Form):
-    municipality = MunicipalityChoiceField(label=_("Municipality"))
+    # Chosen from the picker's radio buttons (templates/clusters/_picker.html), not from a
+    # 650-option select; any municipality is accepted here and the service refuses one that
+    # is already an open member.
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        error_messages={"required": _("Search for a municipality and choose one.")},
+    )
     joined_on = forms.DateField(label=_("Joined on"), initial=today, widget=DateInput)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -126,6 +135,14 @@ class EndForm(forms.Form):
                 code="before_start",
             )
         return ended_on
+
+
+class MembershipEndForm(EndForm):
+    end_roster_entries = forms.BooleanField(
+        label=_("Also end these people's roles in the cluster on the same date"),
+        required=False,
+        initial=True,
+    )
 
 
 class PartnerAddForm(forms.Form):
@@ -265,21 +282,108 @@ class ProposalRulesForm(forms.Form):
 # --- meetings ----------------------------------------------------------------------------
 
 
-class InviteeField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+@dataclass(frozen=True)
+class Invitee:
+    """One person the meeting form offers: their account and their roles in the cluster."""
+
+    user: User
+    roles: str
+    checked: bool = False
+
+
+@dataclass(frozen=True)
+class InviteeGroup:
+    """A fieldset of the invitee picker: a municipality, a partner organisation, the
+    cluster's own team, or (when editing) people invited before who left the roster."""
+
+    key: str
+    label: str
+    kind: str  # "team", "municipality", "organisation" or "former"
+    people: list[Invitee]
+
+    @property
+    def all_checked(self) -> bool:
+        return bool(self.people) and all(person.checked for person in self.people)
+
+
+TEAM_ROLES = (RosterRole.PROGRAMME_MANAGER, RosterRole.EXPERT)
+
+
+def invitee_groups(cluster: Cluster) -> list[InviteeGroup]:
+    """The people with a current roster entry in ``cluster``, grouped; one query.
+
+    An entry for a municipality that has left the cluster, or for an organisation that is no
+    longer its partner, does not count. Programme managers and experts are the cluster's own
+    team; the rest go under their municipality, else their organisation. Someone with several
+    entries appears once, with all their roles, in the group of the first that fits.
+    """
+    entries = (
+        RosterEntry.objects.current()
+        .filter(cluster=cluster, user__is_active=True)
+        .filter(Q(municipality__isnull=True) | Q(municipality_id__in=open_member_ids(cluster)))
+        .filter(
+            Q(organisation__isnull=True)
+            | Q(organisation_id__in=cluster.partners.current().values("organisation_id"))
+        )
+        .select_related("user", "municipality", "organisation")
+        .order_by("user__full_name", "user__email", "role")
+    )
+    by_user: dict[int, list[RosterEntry]] = {}
+    for entry in entries:
+        by_user.setdefault(entry.user_id, []).append(entry)
+    team: list[User] = []
+    municipalities: dict[int, tuple[str, list[User]]] = {}
+    organisations: dict[int, tuple[str, list[User]]] = {}
+    roles: dict[int, str] = {}
+    for user_entries in by_user.values():
+        user = user_entries[0].user
+        roles[user.pk] = ", ".join(str(entry.get_role_display()) for entry in user_entries)
+        if any(entry.role in TEAM_ROLES for entry in user_entries):
+            team.append(user)
+        elif municipal := next((e.municipality for e in user_entries if e.municipality), None):
+            municipalities.setdefault(municipal.pk, (municipal.name, []))[1].append(user)
+        elif organisation := next((e.organisation for e in user_entries if e.organisation), None):
+            organisations.setdefault(organisation.pk, (organisation.name, []))[1].append(user)
+        else:
+            team.append(user)
+
+    def people(users: list[User]) -> list[Invitee]:
+        return [Invitee(user=user, roles=roles[user.pk]) for user in users]
+
+    groups: list[InviteeGroup] = []
+    if team:
+        groups.append(
+            InviteeGroup("team", str(_("Programme managers and experts")), "team", people(team))
+        )
+    for kind, prefix, found in (
+        ("municipality", "m", municipalities),
+        ("organisation", "o", organisations),
+    ):
+        for pk, (name, users) in sorted(found.items(), key=lambda item: item[1][0]):
+            groups.append(InviteeGroup(f"{prefix}{pk}", name, kind, people(users)))
+    return groups
 
 
 class MeetingForm(forms.ModelForm):
-    invitees = InviteeField(
+    """Plan a meeting before it takes place: what, when, where, the agenda and who is
+    invited. Minutes and attendance come after the meeting, on pages of their own."""
+
+    invitees = forms.ModelMultipleChoiceField(
         label=_("Invitees"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "The cluster's people: its roster and the coordinators and viewers of its member "
-            "municipalities. Someone who has replied stays invited."
+            "The people on the cluster's roster. Each gets an invitation by e-mail with a "
+            "calendar entry. Someone who has replied stays invited."
         ),
+    )
+    # Without JavaScript, a ticked group box invites everyone in the group.
+    invite_group = forms.MultipleChoiceField(
+        label=_("Invite whole groups"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     # Declared here to say that a link typed without a scheme means https.
     online_url = forms.URLField(
@@ -296,34 +400,86 @@ class MeetingForm(forms.ModelForm):
             "location",
             "online_url",
             "agenda",
-            "minutes",
             "need",
         ]
-        help_texts = {"need": _("The shared need this joint activity meets, if any.")}
+        help_texts = {
+            "need": _("The shared need this joint activity meets, if any."),
+            "agenda": _("What the meeting will be about; it goes with the invitations."),
+        }
         widgets = {
             "starts_at": DateTimeInput,
             "ends_at": DateTimeInput,
             "agenda": forms.Textarea(attrs={"rows": 5}),
-            "minutes": forms.Textarea(attrs={"rows": 5}),
         }
 
     def __init__(self, *args: Any, cluster: Cluster, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.cluster = cluster
-        self.fields["invitees"].queryset = cluster_people(cluster)
+        self.groups = invitee_groups(cluster)
+        offered = {person.user.pk: person.user for g in self.groups for person in g.people}
+        if self.instance.pk is not None:
+            # People invited before who are no longer on the roster stay choosable, so that
+            # saving the form does not drop them without the manager's say.
+            former = [
+                p.user
+                for p in self.instance.participants.select_related("user").order_by(
+                    "user__full_name", "user__email"
+                )
+                if p.user_id not in offered
+            ]
+            if former:
+                self.groups.append(
+                    InviteeGroup(
+                        "former",
+                        str(_("Invited before, no longer on the roster")),
+                        "former",
+                        [Invitee(user=user, roles="") for user in former],
+                    )
+                )
+                offered.update((user.pk, user) for user in former)
+            if not self.is_bound:
+                self.initial["invitees"] = list(
+                    self.instance.participants.values_list("user_id", flat=True)
+                )
+        self.fields["invitees"].queryset = User.objects.filter(pk__in=offered).order_by(
+            "full_name", "email"
+        )
+        self.fields["invite_group"].choices = [(g.key, g.label) for g in self.groups]
         # Only the cluster's own shared needs: an id from another cluster is an invalid choice.
         self.fields["need"].queryset = cluster.needs.order_by("title")
-        if self.instance.pk is not None and not self.is_bound:
-            self.initial["invitees"] = [
-                p.user_id for p in self.instance.participants.all() if p.user_id
-            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The meeting must end after it starts."))
+        if "invitees" in data:
+            chosen = {user.pk: user for user in data["invitees"]}
+            for group in self.groups:
+                if group.key in data.get("invite_group", []):
+                    chosen.update((person.user.pk, person.user) for person in group.people)
+            data["invitees"] = sorted(chosen.values(), key=lambda u: (u.full_name, u.email))
         return data
+
+    def detail_fields(self) -> list[forms.BoundField]:
+        """Every field but the invitee picker, which ``_invitees.html`` draws by group."""
+        return [self[name] for name in self.fields if name not in ("invitees", "invite_group")]
+
+    def invitee_picker(self) -> list[InviteeGroup]:
+        """The groups with each person ticked as the form shows them (posted or saved)."""
+        chosen = {str(value) for value in self["invitees"].value() or []}
+        return [
+            InviteeGroup(
+                group.key,
+                group.label,
+                group.kind,
+                [
+                    Invitee(user=p.user, roles=p.roles, checked=str(p.user.pk) in chosen)
+                    for p in group.people
+                ],
+            )
+            for group in self.groups
+        ]
 
 
 class ReplyForm(forms.Form):

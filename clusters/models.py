@@ -300,6 +300,9 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The iCalendar SEQUENCE of the invitations sent: raised when the time, place or title
+    # changes and when the meeting is cancelled, so calendars replace what they hold.
+    sequence = models.PositiveIntegerField(_("invitation revision"), default=0, editable=False)
 
     history = HistoricalRecords()
 

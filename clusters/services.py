@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.ical import CANCEL, REQUEST
 from clusters.models import (
     Attendance,
     Cluster,
@@ -25,9 +27,11 @@ from clusters.models import (
     RosterEntry,
 )
 from clusters.shared_needs import shared_need_overview
+from clusters.tasks import send_meeting_mail
 from innocities.accounts.models import User
 from innocities.accounts.services import user_invite
 from innocities.core.languages import language_for_country
+from innocities.core.queue import enqueue_on_commit
 from innocities.core.services import validated_save
 from municipalities.models import Municipality, Organisation
 
@@ -63,16 +67,36 @@ def cluster_add_municipality(
 
 @transaction.atomic
 def cluster_end_membership(
-    *, membership: ClusterMembership, left_on: dt.date, actor: User | None
+    *,
+    membership: ClusterMembership,
+    left_on: dt.date,
+    actor: User | None,
+    end_roster_entries: bool = False,
 ) -> ClusterMembership:
-    """End a membership with a date; the row stays as history."""
+    """End a membership with a date; the row stays as history.
+
+    With ``end_roster_entries``, the open roster entries of the municipality's people in the
+    cluster end too, in the same transaction: on ``left_on``, or on the day they started if
+    that is later (an entry never ends before it starts). Programmes are not touched: they
+    stay the municipality's, linked to the cluster as history.
+    """
     membership = ClusterMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         raise ValidationError(_("This membership has already ended."))
     _check_not_before(membership.joined_on, left_on, "left_on")
     membership.left_on = left_on
     membership.status = MembershipStatus.LEFT
-    return validated_save(membership, actor=actor)
+    validated_save(membership, actor=actor)
+    if end_roster_entries:
+        entries = RosterEntry.objects.select_for_update().filter(
+            cluster_id=membership.cluster_id,
+            municipality_id=membership.municipality_id,
+            ended_on__isnull=True,
+        )
+        for entry in entries:
+            entry.ended_on = max(left_on, entry.started_on)
+            validated_save(entry, actor=actor)
+    return membership
 
 
 @transaction.atomic
@@ -143,33 +167,81 @@ def roster_end_person(*, entry: RosterEntry, ended_on: dt.date, actor: User | No
     return validated_save(entry, actor=actor)
 
 
+# A change to one of these sends every invitee an updated invitation (a new SEQUENCE).
+MEETING_SCHEDULE_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url")
+
+
+def _send_meeting_mail(meeting: Meeting, user_ids: Iterable[int], method: str) -> None:
+    """Queue one e-mail per person once the change commits (clusters.tasks)."""
+    if meeting.ends_at <= timezone.now():
+        return  # nobody can come any more: a calendar entry would only be noise
+    for user_id in sorted(set(user_ids)):
+        enqueue_on_commit(send_meeting_mail, meeting.pk, user_id, method, meeting.sequence)
+
+
 @transaction.atomic
 def meeting_save(
     *, meeting: Meeting, invitees: list[User] | None = None, actor: User | None
 ) -> Meeting:
     """Create or update a meeting; ``invitees`` (if given) are added, never silently removed
-    once they have replied."""
-    if meeting.pk is None:
+    once they have replied.
+
+    Invitations go out by e-mail after the commit, with a calendar entry: a new meeting to
+    every invitee; a change of time, place or title raises ``sequence`` and goes to all
+    invitees as an update; a person added gets the invitation, a person removed a
+    cancellation. A meeting cancelled or already over sends nothing.
+    """
+    creating = meeting.pk is None
+    if creating:
         meeting.created_by = actor
+        meeting.sequence = 0
+        rescheduled = False
+    else:
+        saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        rescheduled = any(
+            getattr(saved, name) != getattr(meeting, name) for name in MEETING_SCHEDULE_FIELDS
+        )
+        meeting.sequence = saved.sequence + 1 if rescheduled else saved.sequence
     validated_save(meeting, actor=actor)
+    added: set[int] = set()
+    removed: set[int] = set()
     if invitees is not None:
         wanted = {user.pk for user in invitees}
         existing = dict(meeting.participants.values_list("user_id", "reply"))
-        meeting.participants.filter(
-            user_id__in=[pk for pk, reply in existing.items() if pk not in wanted],
-            reply=Reply.INVITED,
-            attendance=Attendance.UNKNOWN,
-        ).delete()
-        MeetingParticipant.objects.bulk_create(
-            [MeetingParticipant(meeting=meeting, user_id=pk) for pk in wanted - existing.keys()]
+        # Locked, so that someone replying meanwhile is neither removed nor told they were.
+        removable = dict(
+            meeting.participants.select_for_update()
+            .filter(
+                user_id__in=[pk for pk in existing if pk not in wanted],
+                reply=Reply.INVITED,
+                attendance=Attendance.UNKNOWN,
+            )
+            .values_list("pk", "user_id")
         )
+        MeetingParticipant.objects.filter(pk__in=removable).delete()
+        removed = set(removable.values())
+        added = wanted - existing.keys()
+        MeetingParticipant.objects.bulk_create(
+            [MeetingParticipant(meeting=meeting, user_id=pk) for pk in added]
+        )
+    if meeting.status == MeetingStatus.SCHEDULED:
+        everyone = set(meeting.participants.values_list("user_id", flat=True))
+        _send_meeting_mail(meeting, everyone if creating or rescheduled else added, REQUEST)
+        _send_meeting_mail(meeting, removed, CANCEL)
     return meeting
 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: User | None) -> Meeting:
+    """Cancel the meeting; every invitee gets a cancellation with the next ``sequence``."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.CANCELLED:
+        return meeting
     meeting.status = MeetingStatus.CANCELLED
-    return validated_save(meeting, actor=actor)
+    meeting.sequence += 1
+    validated_save(meeting, actor=actor)
+    _send_meeting_mail(meeting, meeting.participants.values_list("user_id", flat=True), CANCEL)
+    return meeting
 
 
 @transaction.atomic

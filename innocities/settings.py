@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "programs.indicators",
     "programs.initiatives",
     "programs.tailoring",
+    "programs.followup",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,7 @@ RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "invite": "30/h/user",
     "unsubscribe": "20/m/ip",
+    "rsvp": "20/m/ip",  # replies to a meeting invitation by the link in the e-mail
 }
 ACCOUNT_RATE_LIMITS = False if TESTING else RATE_LIMITS
 # A password reset for an address nobody has sends nothing (and says the same as for one).

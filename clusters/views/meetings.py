@@ -6,19 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusters import services
+from clusters import ical, services
 from clusters.forms import AttendanceForm, MeetingForm, ReplyForm
-from clusters.models import Cluster, Meeting, MeetingParticipant, MeetingStatus
+from clusters.models import Cluster, Meeting, MeetingParticipant, MeetingStatus, Reply
 from clusters.permissions import get_cluster_for_user, get_meeting_for_user
 from clusters.selectors import cluster_meetings
 from innocities.core.forms import call_service, call_service_or_message, posted
 from innocities.core.permissions import Access, Level
+from innocities.core.ratelimits import rate_limited
 
 
 @require_GET
@@ -83,7 +85,12 @@ def _meeting_form_page(
             actor=request.user,
         )
         if saved is not None:
-            messages.success(request, _("The meeting was saved."))
+            messages.success(
+                request,
+                _("The meeting was saved. Invitations are on their way by e-mail.")
+                if meeting is None
+                else _("The meeting was saved."),
+            )
             return redirect("clusters:meeting_detail", pk=cluster.pk, meeting_pk=saved.pk)
     return render(
         request,
@@ -184,4 +191,48 @@ def meeting_attendance(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRe
         request,
         "clusters/meeting_attendance.html",
         {"cluster": cluster, "meeting": meeting, "form": form},
+    )
+
+
+# The token is the authorisation: an invitee replies from the e-mail without logging in. A
+# GET only shows the choice, because mail scanners open links; the POST records it.
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("rsvp", methods=("GET", "POST"))
+def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        participant = ical.meeting_rsvp_read(token)
+    except ical.RsvpRefused as refused:
+        return render(
+            request,
+            "clusters/rsvp_refused.html",
+            {"reason": refused.reason, "meeting": refused.meeting},
+            status=410 if refused.meeting is not None else 404,
+        )
+    meeting = participant.meeting
+    form = ReplyForm(posted(request), initial={"reply": request.GET.get("reply")})
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form, services.meeting_reply, participant=participant, reply=form.cleaned_data["reply"]
+        )
+        if saved is not None:
+            return render(
+                request,
+                "clusters/rsvp_done.html",
+                {
+                    "meeting": meeting,
+                    "participant": saved,
+                    "accepted": saved.reply == Reply.ACCEPTED,
+                },
+            )
+    chosen = form["reply"].value()
+    return render(
+        request,
+        "clusters/rsvp.html",
+        {
+            "meeting": meeting,
+            "participant": participant,
+            "form": form,
+            "chosen": chosen if chosen in (Reply.ACCEPTED, Reply.DECLINED) else "",
+        },
     )

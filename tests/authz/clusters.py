@@ -10,7 +10,7 @@ from typing import Any
 
 from clusters.models import Meeting
 from tests import factories as f
-from tests.authz import Rule, statuses
+from tests.authz import PERSONAS, Rule, statuses
 
 
 def readers(ok: int = 200) -> dict[str, int]:
@@ -42,11 +42,21 @@ def _meeting_kwargs(w: Any) -> dict[str, int]:
     return {"pk": w.cluster_a.pk, "meeting_pk": _meeting(w).pk}
 
 
+def _rsvp_token(w: Any) -> dict[str, str]:
+    """The coordinator's reply link to a coming meeting."""
+    from clusters.ical import meeting_rsvp_token
+
+    return {"token": meeting_rsvp_token(_meeting(w).participants.get(user=w.coordinator))}
+
+
 RULES = {
     "clusters:list": Rule(get=statuses(200), post=WRONG_METHOD),
     "portal:cluster_detail": Rule(get=readers(), post=WRONG_METHOD, kwargs=_cluster),
     # An empty POST from someone allowed re-renders the form with its errors (200).
-    "clusters:member_add": Rule(get=managers(), post=managers(), kwargs=_cluster),
+    # With a search, so that the accessibility check sees the picker's options.
+    "clusters:member_add": Rule(get=managers(), post=managers(), kwargs=_cluster, query="?q=Ler"),
+    # The picker's htmx fragment; opened without htmx it redirects to member_add's search.
+    "clusters:member_search": Rule(get=managers(302), post=WRONG_METHOD, kwargs=_cluster),
     "clusters:member_end": Rule(
         get=managers(),
         post=managers(),
@@ -85,10 +95,24 @@ RULES = {
         kwargs=_meeting_kwargs,
     ),
     "clusters:meeting_attendance": Rule(get=managers(), post=managers(), kwargs=_meeting_kwargs),
+    # The reply link in an invitation: the signed token is the authorisation, with or without
+    # a login. GET shows the choice; an empty POST re-renders it with an error (200).
+    "clusters:meeting_rsvp": Rule(
+        get={p: 200 for p in PERSONAS}, post={p: 200 for p in PERSONAS}, kwargs=_rsvp_token
+    ),
     # Shared-need proposals name members and their scores: managers only. An empty POST to
     # the page or to accept re-renders it with the errors; dismiss and restore redirect back.
     "clusters:shared_needs": Rule(get=managers(), post=managers(), kwargs=_cluster),
     "clusters:shared_need_accept": Rule(get=WRONG_METHOD, post=managers(), kwargs=_cluster),
     "clusters:shared_need_dismiss": Rule(get=WRONG_METHOD, post=managers(302), kwargs=_cluster),
     "clusters:shared_need_restore": Rule(get=WRONG_METHOD, post=managers(302), kwargs=_cluster),
+    # Exports: whoever may read the cluster page; the roster import: its managers (an empty
+    # POST re-renders the upload form with its error).
+    "clusters:roster_export": Rule(
+        get=readers(), post=WRONG_METHOD, kwargs=lambda w: {**_cluster(w), "fmt": "xlsx"}
+    ),
+    "clusters:meetings_export": Rule(
+        get=readers(), post=WRONG_METHOD, kwargs=lambda w: {**_cluster(w), "fmt": "csv"}
+    ),
+    "clusters:roster_import": Rule(get=managers(), post=managers(), kwargs=_cluster),
 }

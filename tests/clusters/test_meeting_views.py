@@ -9,10 +9,23 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clusters.models import Attendance, Meeting, MeetingStatus, Reply
+from clusters.models import Attendance, Meeting, MeetingStatus, Reply, RosterRole
 from tests import factories as f
 
 UTC = dt.UTC
+
+
+@pytest.fixture(autouse=True)
+def ale_on_the_roster(world):
+    """Ale's coordinator and viewer are on cluster A's roster as municipal contacts: the
+    meeting form invites the people of the roster."""
+    for person in (world.coordinator, world.viewer):
+        f.RosterEntryFactory(
+            cluster=world.cluster_a,
+            user=person,
+            role=RosterRole.MUNICIPAL_CONTACT,
+            municipality=world.ale,
+        )
 
 
 @pytest.fixture
@@ -40,7 +53,6 @@ def form_data(world, **overrides) -> dict:
         "location": "Ale kulturhus",
         "online_url": "",
         "agenda": "1. Scenarios",
-        "minutes": "",
         "invitees": [world.coordinator.pk, world.partner.pk],
     }
     data.update(overrides)
@@ -126,7 +138,7 @@ def test_manager_creates_a_meeting_entered_in_their_time_zone(world, as_persona)
     assert meeting.history.get().history_user == world.manager
 
 
-def test_invitees_are_the_clusters_people(world, as_persona):
+def test_invitees_are_the_people_on_the_clusters_roster(world, as_persona):
     response = as_persona("manager").get(url("meeting_create", world))
     people = set(response.context["form"].fields["invitees"].queryset)
     assert people == {world.manager, world.partner, world.coordinator, world.viewer}
@@ -165,13 +177,18 @@ def test_end_before_start_says_so(world, as_persona):
 
 def test_manager_edits_a_meeting_and_keeps_invitees_who_replied(world, as_persona, meeting):
     meeting.participants.filter(user=world.partner).update(reply=Reply.ACCEPTED)
+    meeting.minutes = "Written after the meeting."
+    meeting.save()
     response = as_persona("manager").post(
         url("meeting_edit", world, meeting),
-        form_data(world, title="Kick-off (moved)", minutes="We met.", invitees=[world.viewer.pk]),
+        # Minutes belong to the follow-up after the meeting: the planning form ignores them.
+        form_data(
+            world, title="Kick-off (moved)", minutes="Overwritten?", invitees=[world.viewer.pk]
+        ),
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
-    assert (meeting.title, meeting.minutes) == ("Kick-off (moved)", "We met.")
+    assert (meeting.title, meeting.minutes) == ("Kick-off (moved)", "Written after the meeting.")
     invited = set(meeting.participants.values_list("user_id", flat=True))
     assert invited == {world.partner.pk, world.viewer.pk}  # the coordinator had not replied
 
