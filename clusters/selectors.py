@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -279,3 +280,107 @@ def cluster_needs(cluster: Cluster) -> list[Need]:
             activity_count=Count("meetings", filter=~Q(meetings__status=MeetingStatus.CANCELLED))
         )
     )
+
+
+# --- the member picker and ending a membership -------------------------------------------
+
+# Letters that Unicode does not decompose into a base letter and a mark, spelled the way
+# people type them without a Nordic keyboard.
+_FOLDS = str.maketrans({"ø": "o", "æ": "ae", "ð": "d", "þ": "th", "ß": "ss", "ł": "l"})
+
+# What people type for a country, in the portal's three languages and in English.
+_COUNTRY_WORDS = {
+    "SE": "sverige sweden svensk swedish",
+    "NO": "norge noreg norway norsk norwegian",
+}
+
+PICKER_LIMIT = 20
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so that "goteborg" finds Göteborg and "baerum" Bærum."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLDS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@dataclass(frozen=True)
+class PickerOption:
+    pk: int
+    name: str
+    county: str
+    country: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.county}, {self.country}"
+
+
+@dataclass(frozen=True)
+class PickerResult:
+    text: str
+    options: list[PickerOption]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.options)
+
+
+def municipality_picker(
+    cluster: Cluster, text: str, *, limit: int = PICKER_LIMIT, keep: int | None = None
+) -> PickerResult:
+    """Municipalities that are not open members of ``cluster`` and match every word of
+    ``text`` in their name, county or country, accents ignored. One query.
+
+    The ~650 rows are matched in Python: folding "ø" and "æ" needs more than PostgreSQL's
+    lower() without the unaccent extension, and the whole list is a few kilobytes. Names that
+    start with the text come first. ``keep`` (the municipality already chosen) is listed even
+    if it no longer matches, so a re-rendered form keeps the choice visible.
+    """
+    words = fold(text).split()
+    if not words and keep is None:
+        return PickerResult(text=text, options=[], total=0)
+    countries = dict(Municipality._meta.get_field("country").flatchoices)
+    rows = (
+        Municipality.objects.exclude(pk__in=open_member_ids(cluster))
+        .order_by("name", "country", "code")
+        .values_list("pk", "name", "county__name", "country")
+    )
+    matches: list[tuple[bool, PickerOption]] = []
+    kept: list[PickerOption] = []
+    for pk, name, county, country in rows:
+        country_label = str(countries.get(country, country))
+        option = PickerOption(pk=pk, name=name, county=county, country=country_label)
+        haystack = fold(f"{name} {county} {country_label} {_COUNTRY_WORDS.get(country, '')}")
+        if words and all(word in haystack for word in words):
+            matches.append((not fold(name).startswith(words[0]), option))
+        elif pk == keep:
+            kept.append(option)
+    ordered = [option for _, option in sorted(matches, key=lambda match: match[0])]
+    return PickerResult(text=text, options=kept + ordered[:limit], total=len(ordered))
+
+
+@dataclass(frozen=True)
+class MembershipEnding:
+    """What ending a membership touches: the municipality's people on the cluster's roster,
+    and its programmes linked to the cluster (which stay the municipality's)."""
+
+    roster_entries: list[RosterEntry]
+    programs: list[Any]
+
+
+def membership_ending(membership: ClusterMembership) -> MembershipEnding:
+    """Two queries. Programmes are read through the reverse relation so that this layer
+    does not import ``programs``; cancelled ones are left out."""
+    entries = list(
+        membership.cluster.roster.current()
+        .filter(municipality_id=membership.municipality_id)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "role")
+    )
+    programs = list(
+        membership.cluster.programs.filter(municipality_id=membership.municipality_id)
+        .exclude(status="cancelled")
+        .order_by("-starts_on")
+    )
+    return MembershipEnding(roster_entries=entries, programs=programs)

@@ -23,6 +23,14 @@ Norway (``no_counties.csv``, ``no_municipalities.csv``)
     "Våler (Østfold)" and "Våler (Innlandet)". Norway has no SKR group, so the column is
     absent and ``skr_group`` is stored empty.
 
+Population (``population``, ``population_year``, ``population_source`` columns)
+    Optional per row, but all three or none. Norway: SSB's table 07459, population on
+    1 January 2024, as republished per kommunenummer (2024 structure) in
+    github.com/aprestmo/norway-geodata, ``data/municipalities-2025.json``; see
+    ``data/README.md``. Sweden: not yet filled in (no dated, complete per-kommun source was
+    found), so those rows load without one. A row with figures owns the three fields; a
+    row without them leaves whatever is stored (entered in the admin, say) untouched.
+
 Loading never deletes anything: a county or municipality that is in the database but no
 longer in a file is reported and kept, because organisations, memberships and history
 point at it. Running the loader twice changes nothing the second time.
@@ -49,7 +57,17 @@ SOURCES: tuple[tuple[str, str, str], ...] = (
     (Country.NORWAY.value, "no_counties.csv", "no_municipalities.csv"),
 )
 
-MUNICIPALITY_FIELDS = ("name", "county_id", "skr_group")
+MUNICIPALITY_FIELDS = (
+    "name",
+    "county_id",
+    "skr_group",
+    "population",
+    "population_year",
+    "population_source",
+)
+
+
+POPULATION_COLUMNS = ("population", "population_year", "population_source")
 
 
 class ReferenceDataError(ValueError):
@@ -69,6 +87,11 @@ class MunicipalityRow:
     code: str
     name: str
     skr_group: str
+    # Optional: a file without the three population columns (or a row with them empty) leaves
+    # the population unknown. A figure always comes with its year and source.
+    population: int | None = None
+    population_year: int | None = None
+    population_source: str = ""
 
     @property
     def county_code(self) -> str:
@@ -131,6 +154,7 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
                 code=row["code"],
                 name=row["name"],
                 skr_group=row.get("skr_group", ""),
+                **_population(municipalities_file, row),
             )
             for row in _read_csv(data_dir / municipalities_file, ("code", "name"))
         ]
@@ -138,6 +162,20 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
         counties.extend(country_counties)
         municipalities.extend(country_municipalities)
     return ReferenceData(counties=counties, municipalities=municipalities)
+
+
+def _population(file_name: str, row: dict[str, str]) -> dict[str, object]:
+    """The population, its year and its source: all three or none."""
+    values = [row.get(column, "") for column in POPULATION_COLUMNS]
+    if not any(values):
+        return {}
+    figure, year, source = values
+    if not (figure.isdigit() and year.isdigit() and len(year) == 4 and source):
+        raise ReferenceDataError(
+            f"{file_name}: municipality {row.get('code')} needs a whole-number population, "
+            "a four-digit year and a source, or none of them"
+        )
+    return {"population": int(figure), "population_year": int(year), "population_source": source}
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
@@ -227,11 +265,17 @@ def _upsert_municipalities(
     to_create: list[Municipality] = []
     to_update: list[Municipality] = []
     for row in rows:
-        wanted = {
+        wanted: dict[str, object] = {
             "name": row.name,
             "county_id": county_ids[(row.country, row.county_code)],
             "skr_group": row.skr_group,
         }
+        if row.population is not None:
+            # A row without figures leaves the stored population alone (it may have been
+            # entered in the admin); a row with them owns all three.
+            wanted["population"] = row.population
+            wanted["population_year"] = row.population_year
+            wanted["population_source"] = row.population_source
         municipality = existing.pop((row.country, row.code), None)
         if municipality is None:
             to_create.append(Municipality(country=row.country, code=row.code, **wanted))

@@ -7,23 +7,28 @@ read the cluster gets 403, everyone else 404. Rows are fetched through the clust
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from clusters.forms import (
     EndForm,
     MembershipAddForm,
+    MembershipEndForm,
     NeedForm,
     PartnerAddForm,
     PersonAddForm,
 )
 from clusters.models import Cluster
 from clusters.permissions import get_cluster_for_user
+from clusters.selectors import membership_ending, municipality_picker
 from clusters.services import (
     cluster_add_municipality,
     cluster_add_need,
@@ -53,8 +58,18 @@ def _back(cluster: Cluster, anchor: str) -> HttpResponse:
     return redirect(reverse("portal:cluster_detail", args=[cluster.pk]) + f"#{anchor}")
 
 
+# The longest search text taken from the picker; anything longer matches nothing useful.
+PICKER_MAX_TEXT = 100
+
+
+def _picker_text(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[:PICKER_MAX_TEXT]
+
+
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member: search (GET ``q``, or the htmx fragment of ``member_search``), choose one
+    of the matches, save. Works without JavaScript: the search is then a plain GET form."""
     cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     form = MembershipAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -68,39 +83,86 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": membership.municipality.name},
             )
             return _back(cluster, "members")
-    return _form_page(request, cluster, form, title=_("Add a member municipality"))
+    chosen = form["municipality"].value() if form.is_bound else None
+    chosen_pk = int(chosen) if isinstance(chosen, str) and chosen.isdigit() else None
+    picker = municipality_picker(cluster, _picker_text(request), keep=chosen_pk)
+    return render(
+        request,
+        "clusters/member_add.html",
+        {
+            "cluster": cluster,
+            "form": form,
+            "picker": picker,
+            "chosen": chosen_pk,
+            "title": _("Add a member municipality"),
+        },
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def member_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The picker's matches as a fragment (htmx), with the result count swapped out of band
+    into the page's live region. Opened without htmx, it sends the browser to the whole
+    page with the same search."""
+    cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(
+            reverse("clusters:member_add", args=[cluster.pk])
+            + "?"
+            + urlencode({"q": _picker_text(request)})
+        )
+    picker = municipality_picker(cluster, _picker_text(request))
+    return render(
+        request, "clusters/_picker.html", {"cluster": cluster, "picker": picker, "oob": True}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(request, pk, level=Level.MANAGE).obj
     membership = get_object_or_404(
-        cluster.memberships.current().select_related("municipality"), pk=membership_pk
+        cluster.memberships.current().select_related("municipality", "cluster"),
+        pk=membership_pk,
     )
-    form = EndForm(posted(request), starts_on=membership.joined_on, label=_("Leave date"))
+    ending = membership_ending(membership)
+    form = MembershipEndForm(posted(request), starts_on=membership.joined_on, label=_("Leave date"))
+    if not ending.roster_entries:
+        del form.fields["end_roster_entries"]
     if request.method == "POST" and form.is_valid():
+        end_entries = bool(form.cleaned_data.get("end_roster_entries"))
         ended = call_service(
             form,
             cluster_end_membership,
             membership=membership,
             left_on=form.cleaned_data["ended_on"],
             actor=request.user,
+            end_roster_entries=end_entries,
         )
         if ended is not None:
-            messages.success(
-                request,
-                _("%(name)s left the cluster on %(date)s.")
-                % {"name": membership.municipality.name, "date": ended.left_on.isoformat()},
-            )
+            message = _("%(name)s left the cluster on %(date)s.") % {
+                "name": membership.municipality.name,
+                "date": ended.left_on.isoformat(),
+            }
+            if end_entries:
+                count = len(ending.roster_entries)
+                message += " " + ngettext(
+                    "The role of %(count)s person on the roster ended too.",
+                    "The roles of %(count)s people on the roster ended too.",
+                    count,
+                ) % {"count": count}
+            messages.success(request, message)
             return _back(cluster, "members")
-    return _form_page(
+    return render(
         request,
-        cluster,
-        form,
-        title=_("End the membership of %(name)s") % {"name": membership.municipality.name},
-        intro=_("Joined on %(date)s. The membership stays in the cluster's history.")
-        % {"date": membership.joined_on.isoformat()},
-        submit=_("End membership"),
+        "clusters/member_end.html",
+        {
+            "cluster": cluster,
+            "form": form,
+            "membership": membership,
+            "ending": ending,
+            "title": _("End the membership of %(name)s") % {"name": membership.municipality.name},
+        },
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, ClusterMembership
@@ -41,9 +41,21 @@ class MunicipalityFilter(django_filters.FilterSet):
         empty_label=_("All clusters"),
     )
 
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            ("name", _("Name (A–Ö)")),
+            ("-name", _("Name (Ö–A)")),
+            ("-population", _("Population (largest first)")),
+            ("population", _("Population (smallest first)")),
+        ],
+        empty_label=None,
+        method="filter_sort",
+    )
+
     class Meta:
         model = Municipality
-        fields = ["q", "country", "county", "skr_group", "cluster"]
+        fields = ["q", "country", "county", "skr_group", "cluster", "sort"]
 
     def __init__(self, *args: object, roles: Roles, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -61,3 +73,20 @@ class MunicipalityFilter(django_filters.FilterSet):
             return queryset
         members = ClusterMembership.objects.current().filter(cluster=value)
         return queryset.filter(pk__in=members.values("municipality_id"))
+
+    def filter_sort(
+        self, queryset: QuerySet[Municipality], name: str, value: str
+    ) -> QuerySet[Municipality]:
+        # Municipalities without a figure go last either way; name, country and code make the
+        # order total so that pages never overlap.
+        if value in ("population", "-population"):
+            population = F("population")
+            first = (
+                population.desc(nulls_last=True)
+                if value.startswith("-")
+                else population.asc(nulls_last=True)
+            )
+            return queryset.order_by(first, "name", "country", "code")
+        if value == "-name":
+            return queryset.order_by("-name", "country", "code")
+        return queryset.order_by("name", "country", "code")

@@ -36,6 +36,7 @@ from innocities.portal.selectors import (
 from municipalities.permissions import get_reference_municipality
 from programs import benchmarks
 from programs.benchmarks import Benchmark, DimensionRow
+from programs.followup.selectors import open_cluster_tasks
 from programs.initiatives.permissions import visible_initiatives
 from programs.initiatives.selectors import awaiting_decision
 from programs.permissions import program_level
@@ -85,6 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["due"] = due_items([row.program.pk for row in rows], today=today)
     if roles.is_admin_or_manager:
         context["overviews"] = cluster_overviews(managed_clusters(roles), today=today)
+        context["cluster_tasks"] = open_cluster_tasks(managed_clusters(roles))
     if roles.rostered_cluster_ids - roles.managed_cluster_ids and not roles.is_admin:
         context["rostered_clusters"] = list(read_only_clusters(roles))
         # Only people who stand for an organisation (partner contacts) get its task list.
@@ -110,6 +112,9 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    sort = query.get("sort", "name")
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
     return render(
         request,
         "portal/municipality_list.html",
@@ -118,6 +123,8 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "query": query.urlencode(),
+            "sort": sort,
+            "sort_query": sort_query.urlencode(),
         },
     )
 

@@ -77,11 +77,6 @@ def test_manager_adds_a_municipality_and_sees_it_in_the_history(world, as_person
     assert "Maja Manager" in page.content.decode()
 
 
-def test_the_municipality_select_is_grouped_by_county(world, as_persona):
-    response = as_persona("manager").get(url("member_add", world))
-    assert '<optgroup label="Västra Götalands län (Sweden)">' in response.content.decode()
-
-
 def test_adding_a_municipality_without_a_join_date_saves_nothing(world, as_persona):
     response = as_persona("manager").post(
         url("member_add", world), {"municipality": world.lerum.pk, "status": "active"}

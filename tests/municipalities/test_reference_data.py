@@ -350,3 +350,65 @@ def test_management_command_prints_summary(db):
     call_command("load_reference_data", stdout=out)
     assert "Municipalities: 647 created, 0 updated, 0 unchanged" in out.getvalue()
     assert "Counties: 36 created" in out.getvalue()
+
+
+# --------------------------------------------------------------------------- population
+
+
+def test_every_norwegian_municipality_has_a_population_with_year_and_source(loaded):
+    norway = Municipality.objects.filter(country=Country.NORWAY)
+    assert norway.count() == 357
+    assert not norway.filter(population__isnull=True).exists()
+    assert set(norway.values_list("population_year", flat=True)) == {2024}
+    sources = set(norway.values_list("population_source", flat=True))
+    assert len(sources) == 1
+    (source,) = sources
+    assert "07459" in source and "aprestmo/norway-geodata" in source
+
+
+def test_norwegian_population_matches_ssb_on_1_january_2024(loaded):
+    # SSB's published figures; the sum is the population of Norway on 1 January 2024.
+    norway = Municipality.objects.filter(country=Country.NORWAY)
+    by_code = dict(norway.values_list("code", "population"))
+    assert by_code["0301"] == 717_710  # Oslo
+    assert by_code["4601"] == 291_940  # Bergen
+    assert by_code["5001"] == 214_565  # Trondheim
+    assert sum(by_code.values()) == 5_550_203
+
+
+def test_every_loaded_population_has_a_year_and_a_source(loaded):
+    with_figure = Municipality.objects.filter(population__isnull=False)
+    assert with_figure.count() == Municipality.objects.filter(country=Country.NORWAY).count()
+    assert not with_figure.filter(population_year__isnull=True).exists()
+    assert not with_figure.filter(population_source="").exists()
+
+
+def test_swedish_rows_have_no_population_until_a_dated_source_is_added(loaded):
+    # See municipalities/data/README.md: no dated per-kommun source was found.
+    assert not Municipality.objects.filter(
+        country=Country.SWEDEN, population__isnull=False
+    ).exists()
+
+
+def test_a_population_without_its_year_is_refused_before_anything_is_written(db, tmp_path):
+    data_dir = copy_data(tmp_path)
+    path = data_dir / "no_municipalities.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    code, name, population, _year, source = next(csv.reader([lines[1]]))
+    lines[1] = ",".join([code, name, population, "", f'"{source}"'])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="population"):
+        load_reference_data(data_dir=data_dir)
+    assert not Municipality.objects.exists()
+
+
+def test_a_changed_population_is_updated_on_the_next_load(db, tmp_path):
+    data_dir = copy_data(tmp_path)
+    load_reference_data(data_dir=data_dir)
+    path = data_dir / "no_municipalities.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("0301,Oslo,717710,2024,", "0301,Oslo,720000,2025,"), "utf-8")
+    counts = load_reference_data(data_dir=data_dir)
+    assert counts["municipalities_updated"] == 1
+    oslo = Municipality.objects.get(country=Country.NORWAY, code="0301")
+    assert (oslo.population, oslo.population_year) == (720_000, 2025)
