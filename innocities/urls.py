@@ -33,6 +33,7 @@ urlpatterns = [
     path("indicators/", include("programs.indicators.urls")),
     path("initiatives/", include("programs.initiatives.urls")),
     path("tailoring/", include("programs.tailoring.urls")),
+    path("follow-up/", include("programs.followup.urls")),
     path("needs/", include("clusters.needs_urls")),
     path("notifications/", include("innocities.notifications.urls")),
     path("reports/", include("innocities.reports.urls")),

@@ -85,7 +85,10 @@ class ModuleSection:
 
 
 def _task_rows(program: Program) -> QuerySet[Task]:
-    return program.tasks.select_related("owner").prefetch_related("organisations")
+    # With the meeting an action item made the task at (programs.followup), if any.
+    return program.tasks.select_related("owner", "action_item__meeting").prefetch_related(
+        "organisations"
+    )
 
 
 def _sections(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -28,6 +29,11 @@ from innocities.notifications.models import (
 )
 from innocities.notifications.timing import STOCKHOLM, local_today, send_after
 from municipalities.selectors import user_countries
+from programs.followup.reminders import (
+    cluster_task_content_type,
+    cluster_task_reminders,
+    cluster_tasks_due_on,
+)
 from programs.initiatives.reminders import (
     assumption_reminders,
     assumptions_due_on,
@@ -63,6 +69,18 @@ DATED: dict[str, tuple[DueOnDays, DueDates]] = {
         assumptions_due_on,
     ),
 }
+# Things of a category kept in a model of their own: a cluster's tasks (an action item of a
+# meeting, owned by someone with no programme) are reminded as tasks. Their ids overlap the
+# first model's, so each model is asked only about the outbox rows of its content type.
+MORE_DATED: dict[str, list[tuple[Callable[[], ContentType], DueOnDays, DueDates]]] = {
+    Category.TASK: [
+        (
+            cluster_task_content_type,
+            lambda days, to_managers: cluster_task_reminders(days, to_managers=to_managers),
+            cluster_tasks_due_on,
+        )
+    ],
+}
 
 # --- the scan -------------------------------------------------------------------------------
 
@@ -95,8 +113,11 @@ def _item_firings(rule: ReminderRule, today: dt.date) -> list[_Firing]:
     else:
         repeats = {first: 0}
     due_on_days, _due_dates = DATED[rule.category]
+    dues = due_on_days(repeats, rule.escalate)
+    for _content_type, more_on_days, _more_dates in MORE_DATED.get(rule.category, []):
+        dues += more_on_days(repeats, rule.escalate)
     firings = []
-    for due in due_on_days(repeats, rule.escalate):
+    for due in dues:
         repeat = repeats[due.day]
         occurrence = due.day.isoformat() + (f"#{repeat:02d}" if repeat else "")
         firings.append(_Firing(rule=rule, due=due, occurrence=occurrence))
@@ -215,6 +236,7 @@ def _retire_stale(today: dt.date) -> tuple[int, int]:
             "recipient_id",
             "rule_id",
             "rule__repeat_every_days",
+            "content_type_id",
         )
     )
     if not pending:
@@ -225,8 +247,16 @@ def _retire_stale(today: dt.date) -> tuple[int, int]:
     supersede: set[int] = set()
     cancel: set[int] = set()
 
+    sources: list[tuple[list[Any], DueDates]] = []
     for category, (_due_on_days, due_dates) in DATED.items():
         rows = by_category.get(category, [])
+        for content_type, _more_on_days, more_dates in MORE_DATED.get(category, []):
+            if rows:
+                type_id = content_type().pk
+                sources.append(([r for r in rows if r["content_type_id"] == type_id], more_dates))
+                rows = [r for r in rows if r["content_type_id"] != type_id]
+        sources.append((rows, due_dates))
+    for rows, due_dates in sources:
         due_on = due_dates({r["object_id"] for r in rows}) if rows else {}
         latest: dict[tuple[int, int, int], str] = {}
         for row in rows:
