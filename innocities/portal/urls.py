@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from innocities.portal import accessibility, personal_data_views, views
+from innocities.portal import accessibility, export_views, personal_data_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("municipalities/", views.municipality_list, name="municipality_list"),
+    path(
+        "municipalities/export/<str:fmt>/",
+        export_views.municipality_export,
+        name="municipality_export",
+    ),
     path("municipalities/<int:pk>/", views.municipality_detail, name="municipality_detail"),
     path("clusters/<int:pk>/", views.cluster_detail, name="cluster_detail"),
     path("clusters/<int:pk>/benchmark/", views.cluster_benchmark, name="cluster_benchmark"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,8 +23,9 @@ from django.utils import timezone, translation
 
 from clusters.models import Cluster, ClusterStatus, RosterEntry
 from innocities.accounts.models import User
+from innocities.core import spreadsheets
+from innocities.core.languages import language_for_country
 from innocities.core.mail import build_email
-from innocities.core.spreadsheets import SafeDictWriter
 from innocities.reports.models import ProgressReport, ReportKind, ReportStatus
 from innocities.reports.selectors import cluster_figures, program_figures
 from municipalities.models import MunicipalityMembership, MunicipalityRole
@@ -105,15 +105,22 @@ def report_scan(*, today: dt.date | None = None) -> list[int]:
 # --- building -----------------------------------------------------------------------------
 
 
-def _csv_bytes(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    buffer = io.StringIO()
-    # Titles and names are typed by people: no cell may reach a spreadsheet as a formula.
-    writer = SafeDictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: "" if row.get(key) is None else row.get(key) for key in columns})
-    # A BOM so spreadsheet programs read the Swedish letters as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+def report_language(report: ProgressReport) -> str:
+    """The language a report's files are written for: a programme's municipality's (Swedish
+    or Norwegian); a cluster report's is the portal's default, as its PDF is."""
+    program = report.program
+    return language_for_country(program.municipality.country if program else None)
+
+
+def _csv_bytes(rows: list[dict[str, Any]], columns: list[str], *, language: str) -> bytes:
+    """The CSV in the layout of ``language``'s readers (Swedish and Norwegian: semicolons,
+    a BOM, decimal commas). Each reader later gets it in their own layout
+    (``spreadsheets.csv_relayout``). Titles and names are typed by people: no cell may reach
+    a spreadsheet as a formula (``csv_bytes`` passes text through ``safe_cell``)."""
+    table = spreadsheets.Table(
+        title="report", headers=columns, rows=[[row.get(key) for key in columns] for row in rows]
+    )
+    return spreadsheets.csv_bytes(table, language=language)
 
 
 def _pdf_bytes(report: ProgressReport, figures: dict[str, Any]) -> bytes:
@@ -156,7 +163,7 @@ def report_build(*, report: ProgressReport, today: dt.date | None = None) -> Pro
         else:
             figures, rows = cluster_figures(report, today=today)
             columns = CLUSTER_CSV_COLUMNS
-        csv_bytes = _csv_bytes(rows, columns)
+        csv_bytes = _csv_bytes(rows, columns, language=report_language(report))
         pdf_bytes = _pdf_bytes(report, figures)
     except TRANSIENT_ERRORS as error:
         _release(report, ReportStatus.BUILDING, ReportStatus.QUEUED, error)
@@ -256,7 +263,8 @@ def report_send(*, report: ProgressReport) -> int:
             language=user.language or "sv",
         )
         message.attach(f"{stem}.pdf", pdf_bytes, "application/pdf")
-        message.attach(f"{stem}.csv", csv_bytes, "text/csv")
+        csv_for_reader = spreadsheets.csv_relayout(csv_bytes, language=user.language or "sv")
+        message.attach(f"{stem}.csv", csv_for_reader, "text/csv")
         messages.append(message)
     try:
         with get_connection() as connection:

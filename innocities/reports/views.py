@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clusters.permissions import get_cluster_for_user
 from innocities.core.permissions import Level
+from innocities.core.spreadsheets import csv_relayout
 from innocities.reports.on_demand import report_request
 from innocities.reports.permissions import get_report_for_user
 from innocities.reports.selectors import reports_for
@@ -90,6 +91,9 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             content = handle.read()
     except FileNotFoundError:
         raise Http404 from None
+    if fmt == "csv":
+        # Frozen in the report's language's layout; the reader gets theirs.
+        content = csv_relayout(content)
     content_type = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(

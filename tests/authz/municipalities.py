@@ -16,6 +16,9 @@ MANAGERS_OF_ALE = {"manager": 200, "admin": 200}
 
 RULES = {
     "portal:municipality_list": Rule(get=SIGNED_IN, post=METHOD_NOT_ALLOWED),
+    "portal:municipality_export": Rule(
+        get=SIGNED_IN, post=METHOD_NOT_ALLOWED, kwargs=lambda w: {"fmt": "csv"}
+    ),
     "portal:municipality_detail": Rule(
         get=SIGNED_IN, post=METHOD_NOT_ALLOWED, kwargs=lambda w: {"pk": w.ale.pk}
     ),

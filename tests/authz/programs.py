@@ -66,4 +66,10 @@ RULES = {
     "programs:edit": Rule(
         get=statuses(404, **MANAGERS), post=statuses(404, **MANAGERS), kwargs=_program
     ),
+    # The plan as a spreadsheet: whoever may read the programme page.
+    "programs:export": Rule(
+        get=statuses(404, **READERS),
+        post=statuses(NOT_ALLOWED),
+        kwargs=lambda w: {**_program(w), "fmt": "xlsx"},
+    ),
 }

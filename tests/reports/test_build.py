@@ -103,7 +103,10 @@ def test_pdftotext_reads_the_pdf(built):
 def test_csv_lists_every_task_and_milestone_with_the_agreed_columns(built):
     known, report = built
     with report.csv.open("rb") as handle:
-        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
+        data = handle.read()
+    # Ale is Swedish: the file is in the Swedish layout (BOM, semicolons).
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0].keys()) == CSV_COLUMNS
     by_title = {row["title"]: row for row in rows}
     assert len(rows) == 7
@@ -167,7 +170,10 @@ def test_cluster_report_has_one_row_per_open_member_with_totals(world):
     text = _pdf_text(report)
     assert "Alingsås" in text and "Ale innovates" in text
     with report.csv.open("rb") as handle:
-        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
+        data = handle.read()
+    # A cluster report is written in the portal's default language's layout (Swedish).
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert {row["municipality"] for row in rows} == {"Ale"}
 
 

@@ -68,8 +68,22 @@ def test_download_gives_the_stored_files(world, as_persona, built):
     assert "attachment" in pdf["Content-Disposition"]
     assert pdf.content.startswith(b"%PDF")
     response = client.get(reverse("reports:download", kwargs={"pk": built.pk, "fmt": "csv"}))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # The coordinator reads English: commas and no BOM, though the stored file is Swedish.
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
     assert len(rows) == 7
+
+
+def test_download_gives_a_swedish_reader_semicolons_and_a_bom(world, as_persona, built):
+    world.viewer.language = "sv"
+    world.viewer.save(update_fields=["language"])
+    response = as_persona("viewer").get(
+        reverse("reports:download", kwargs={"pk": built.pk, "fmt": "csv"})
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["type", "module", "title"]
+    assert len(rows) == 8
 
 
 def test_download_of_an_unknown_format_or_an_unbuilt_report_is_404(world, as_persona, built):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from innocities.reports.models import ProgressReport, ReportKind, ReportStatus
-from innocities.reports.services import report_build, report_scan, report_send
+from innocities.reports.services import CSV_COLUMNS, report_build, report_scan, report_send
 from programs.models import ProgramStatus
 from tests import factories as f
 from tests.reports.data import END, START, TODAY, february_report, known_programme
@@ -48,6 +48,13 @@ def test_programme_report_goes_to_coordinators_viewers_and_the_cluster_managers(
         "csv",
     ]
     assert message.attachments[0][1].startswith(b"%PDF")
+    # Each reader gets the CSV in their layout: the viewer reads English (commas), the
+    # coordinator Swedish (semicolons, a BOM).
+    # (Django keeps a text/* attachment as text.)
+    english = message.attachments[1][1]
+    assert english.splitlines()[0] == ",".join(CSV_COLUMNS)
+    swedish = by_recipient["coordinator@example.se"].attachments[1][1]
+    assert swedish.splitlines()[0] == "\ufeff" + ";".join(CSV_COLUMNS)
     html = message.alternatives[0][0]
     assert "Hold the kick-off workshop" in html
     report.refresh_from_db()
