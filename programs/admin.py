@@ -17,8 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from innocities.core.languages import TEXT_LANGUAGES
 from programs.models import (
-    CONTENT_LANGUAGES,
     ActivityTemplate,
     Milestone,
     ModuleTemplate,
@@ -59,7 +59,7 @@ class ModuleTemplateAdmin(SimpleHistoryAdmin):
     list_filter = ["theme", "is_active"]
     search_fields = [
         "code",
-        *(f"{field}_{code}" for field in ("name", "description") for code in CONTENT_LANGUAGES),
+        *(f"{field}_{code}" for field in ("name", "description") for code in TEXT_LANGUAGES),
     ]
     fieldsets = [
         (None, {"fields": ["code", "theme", "duration_days", "is_active"]}),
@@ -117,7 +117,7 @@ class ProgramTemplateModuleInline(admin.TabularInline):
 class ProgramTemplateAdmin(SimpleHistoryAdmin):
     list_display = ["name_sv", "name_en", "name_nb", "duration_months", "module_count"]
     search_fields = [
-        f"{field}_{code}" for field in ("name", "description") for code in CONTENT_LANGUAGES
+        f"{field}_{code}" for field in ("name", "description") for code in TEXT_LANGUAGES
     ]
     fieldsets = [
         (None, {"fields": ["duration_months"]}),

@@ -31,9 +31,9 @@ from django.core.validators import validate_slug
 from django.db import transaction
 
 from innocities.accounts.models import User
+from innocities.core.languages import TEXT_LANGUAGES
 from innocities.core.services import validated_save
 from programs.models import (
-    CONTENT_LANGUAGES,
     ActivityKind,
     ActivityTemplate,
     ModuleTemplate,
@@ -75,7 +75,7 @@ class Texts:
 
     def fields(self, name: str) -> dict[str, str]:
         """``{"<name>_sv": …, "<name>_en": …, "<name>_nb": …}``, the model's fields."""
-        return {f"{name}_{code}": getattr(self, code) for code in CONTENT_LANGUAGES}
+        return {f"{name}_{code}": getattr(self, code) for code in TEXT_LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -164,14 +164,14 @@ def _texts(raw: Any, key: str, where: str, *, max_length: int = 0, required: boo
     value = raw.get(key) if isinstance(raw, dict) else None
     if value is None and not required:
         return Texts(sv="", en="", nb="")
-    if not isinstance(value, dict) or set(value) != set(CONTENT_LANGUAGES):
+    if not isinstance(value, dict) or set(value) != set(TEXT_LANGUAGES):
         raise LibraryError(
-            f"{where}: {key!r} must give the text in each of {', '.join(CONTENT_LANGUAGES)}"
+            f"{where}: {key!r} must give the text in each of {', '.join(TEXT_LANGUAGES)}"
         )
     return Texts(
         **{
             code: _text(value, code, f"{where}: {key}", max_length=max_length, required=required)
-            for code in CONTENT_LANGUAGES
+            for code in TEXT_LANGUAGES
         }
     )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
-from innocities.core.languages import TEXT_LANGUAGES, reader_language
+from innocities.core.languages import TEXT_LANGUAGES, localized
 from innocities.core.validators import no_control_characters
 from municipalities.models import Municipality, Organisation
 
@@ -22,10 +22,6 @@ class Theme(models.TextChoices):
     BALANCE = "balance", _("Balancing operations and innovation")
 
 
-# The languages the module library is kept in (as the self-assessment framework is).
-CONTENT_LANGUAGES = TEXT_LANGUAGES
-
-
 class LibraryText(models.Model):
     """Content kept in Swedish, English and Norwegian bokmål (``<field>_sv``, ``_en``,
     ``_nb``). ``text(field)`` gives it in the reader's (active) language, or in ``language``;
@@ -35,15 +31,10 @@ class LibraryText(models.Model):
         abstract = True
 
     def text(self, field: str, language: str | None = None) -> str:
-        wanted = reader_language(language)
-        for code in dict.fromkeys((wanted, "sv", "en", "nb")):
-            value = getattr(self, f"{field}_{code}")
-            if value:
-                return value
-        return ""
+        return localized(self, field, language)
 
     def _require_one_language(self, field: str, message: str) -> None:
-        if not any(getattr(self, f"{field}_{code}").strip() for code in CONTENT_LANGUAGES):
+        if not any(getattr(self, f"{field}_{code}").strip() for code in TEXT_LANGUAGES):
             raise ValidationError({f"{field}_sv": message})
 
 

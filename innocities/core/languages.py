@@ -47,10 +47,16 @@ def municipality_language(municipality: InCountry) -> str:
     return language_for_country(municipality.country)
 
 
+def fallbacks(language: str | None = None) -> tuple[str, ...]:
+    """The reader's text language first (the active one unless given), then Swedish, English
+    and Norwegian: the order a missing translation falls back in."""
+    return tuple(dict.fromkeys((reader_language(language), *TEXT_LANGUAGES)))
+
+
 def localized(obj: object, name: str, language: str | None = None) -> str:
     """``obj.<name>_<language>`` in the reader's language (the active one unless given); where
-    that text is empty, Swedish, then English."""
-    for code in dict.fromkeys((reader_language(language), "sv", "en")):
+    that text is empty, the next of ``fallbacks``."""
+    for code in fallbacks(language):
         text = getattr(obj, f"{name}_{code}", "")
         if text:
             return text
@@ -58,10 +64,9 @@ def localized(obj: object, name: str, language: str | None = None) -> str:
 
 
 def in_reader_language(sv: str, en: str, nb: str) -> str:
-    """Three texts of one thing, in the reader's language (Swedish, then English, where the
-    reader's is missing)."""
+    """Three texts of one thing, in the reader's language (as ``localized``)."""
     texts = {"sv": sv, "en": en, "nb": nb}
-    for code in dict.fromkeys((reader_language(), "sv", "en")):
+    for code in fallbacks():
         if texts[code]:
             return texts[code]
     return ""

@@ -47,9 +47,11 @@ def test_manager_edits_the_roster_and_the_admin_sees_the_history(
     page.goto(f"/clusters/{world.cluster_a.pk}/")
 
     page.get_by_role("link", name="Add a municipality").click()
-    page.get_by_label("Municipality").select_option(label="Lerum")
+    # The picker searches as you type and offers only municipalities not yet members.
+    page.get_by_label("Find a municipality").fill("Lerum")
+    page.get_by_role("radio", name="Lerum").check()
     page.get_by_label("Joined on").fill(today.isoformat())
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Add member").click()
     members = page.locator("#members")
     expect(members).to_contain_text("Lerum")
 

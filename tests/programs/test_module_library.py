@@ -16,9 +16,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
+from innocities.core.languages import TEXT_LANGUAGES
 from programs.library import LIBRARY_FILE, LibraryError, load_module_library, read_library
 from programs.models import (
-    CONTENT_LANGUAGES,
     ActivityKind,
     ActivityTemplate,
     ModuleTemplate,
@@ -86,7 +86,7 @@ def test_every_text_of_the_library_is_in_swedish_english_and_norwegian():
         *(t for template in library.templates for t in (template.name, template.description)),
     ]
     for text in texts:
-        assert all(getattr(text, code) for code in CONTENT_LANGUAGES), text
+        assert all(getattr(text, code) for code in TEXT_LANGUAGES), text
         # Translated, not copied: the Swedish and Norwegian differ from the English.
         assert text.sv != text.en and text.nb != text.en, text
     names = {m.code: m.name for m in library.modules}
