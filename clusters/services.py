@@ -171,12 +171,15 @@ def roster_end_person(*, entry: RosterEntry, ended_on: dt.date, actor: User | No
 MEETING_SCHEDULE_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url")
 
 
-def _send_meeting_mail(meeting: Meeting, user_ids: Iterable[int], method: str) -> None:
-    """Queue one e-mail per person once the change commits (clusters.tasks)."""
+def _send_meeting_mail(
+    meeting: Meeting, user_ids: Iterable[int], method: str, *, first: bool = False
+) -> None:
+    """Queue one e-mail per person once the change commits (clusters.tasks); ``first``: they
+    hear of the meeting for the first time, whatever its sequence."""
     if meeting.ends_at <= timezone.now():
         return  # nobody can come any more: a calendar entry would only be noise
     for user_id in sorted(set(user_ids)):
-        enqueue_on_commit(send_meeting_mail, meeting.pk, user_id, method, meeting.sequence)
+        enqueue_on_commit(send_meeting_mail, meeting.pk, user_id, method, meeting.sequence, first)
 
 
 @transaction.atomic
@@ -226,7 +229,13 @@ def meeting_save(
         )
     if meeting.status == MeetingStatus.SCHEDULED:
         everyone = set(meeting.participants.values_list("user_id", flat=True))
-        _send_meeting_mail(meeting, everyone if creating or rescheduled else added, REQUEST)
+        if creating:
+            _send_meeting_mail(meeting, everyone, REQUEST, first=True)
+        else:
+            # Someone added to a moved meeting is invited, not told that it changed.
+            _send_meeting_mail(meeting, added, REQUEST, first=True)
+            if rescheduled:
+                _send_meeting_mail(meeting, everyone - added, REQUEST)
         _send_meeting_mail(meeting, removed, CANCEL)
     return meeting
 

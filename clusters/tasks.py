@@ -20,9 +20,12 @@ def _rsvp_url(participant: MeetingParticipant, reply: str) -> str:
     return f"{settings.SITE_URL}{path}?reply={reply}"
 
 
-def meeting_email(meeting: Meeting, user: User, method: str) -> EmailMultiAlternatives:
+def meeting_email(
+    meeting: Meeting, user: User, method: str, *, first: bool = False
+) -> EmailMultiAlternatives:
     """The invitation (REQUEST, first or updated) or cancellation (CANCEL) for ``user``, in
-    their language and time zone, with the calendar entry as ``text/calendar``."""
+    their language and time zone, with the calendar entry as ``text/calendar``. ``first``:
+    the person hears of the meeting for the first time, so it is no "update" to them."""
     participants = list(meeting.participants.select_related("user"))
     mine = next((p for p in participants if p.user_id == user.pk), None)
     if method == REQUEST or meeting.status == MeetingStatus.CANCELLED:
@@ -36,7 +39,7 @@ def meeting_email(meeting: Meeting, user: User, method: str) -> EmailMultiAltern
         "organiser": meeting.created_by,
         "time_zone": user.time_zone,
         "meeting_url": meeting_url(meeting),
-        "updated": meeting.sequence > 0,
+        "updated": meeting.sequence > 0 and not first,
         "cancelled": meeting.status == MeetingStatus.CANCELLED,
     }
     if method == REQUEST and mine is not None:
@@ -59,7 +62,9 @@ def meeting_email(meeting: Meeting, user: User, method: str) -> EmailMultiAltern
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
-def send_meeting_mail(meeting_id: int, user_id: int, method: str, sequence: int) -> bool:
+def send_meeting_mail(
+    meeting_id: int, user_id: int, method: str, sequence: int, first: bool = False
+) -> bool:
     """Send one person the invitation or cancellation queued by a meeting service; says
     whether it sent. Retries on network errors (SMTP down) only.
 
@@ -87,5 +92,5 @@ def send_meeting_mail(meeting_id: int, user_id: int, method: str, sequence: int)
             return False  # invited again since
     else:
         raise ValueError(f"unknown iTIP method {method!r}")
-    meeting_email(meeting, user, method).send()
+    meeting_email(meeting, user, method, first=first).send()
     return True

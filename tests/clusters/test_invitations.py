@@ -292,6 +292,28 @@ def test_an_added_invitee_gets_the_request_and_a_removed_one_a_cancel(
     assert str(removed.event["uid"]) == f"meeting-{meeting.pk}@portal.example"
 
 
+def test_someone_added_to_a_moved_meeting_is_invited_not_told_it_changed(
+    world, create, inbox, as_persona, django_capture_on_commit_callbacks
+):
+    meeting = create()
+    inbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        as_persona("manager").post(
+            url("meeting_edit", world, meeting),
+            form_data(
+                world,
+                starts_at="2030-06-03T10:00",
+                invitees=[world.coordinator.pk, world.partner.pk, world.manager.pk],
+            ),
+        )
+    (added,) = inbox.to("manager@example.se")
+    (moved,) = inbox.to("partner@example.se")
+    assert added.event["sequence"] == moved.event["sequence"] == 1
+    assert added.message["Subject"] == "Invitation: Foresight workshop"
+    assert "has changed" not in added.text
+    assert moved.message["Subject"] == "Updated invitation: Foresight workshop"
+
+
 def test_cancelling_the_meeting_sends_a_cancel_with_the_next_sequence(
     world, create, inbox, as_persona, django_capture_on_commit_callbacks
 ):
