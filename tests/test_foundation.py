@@ -38,3 +38,13 @@ def test_open_signup_is_closed(client, db):
 
 def test_world_builds(world):
     assert world.program.tasks.count() == 1
+
+
+@pytest.mark.xdist_group("foundation_probe")
+def test_xdist_groups_keep_their_tests_on_one_worker(request):
+    """`make test` runs with --dist loadgroup so that tests sharing an expensive fixture (the
+    seeded demo) run on one worker. pytest-xdist does that by adding the group to the test's
+    id; if a pytest or xdist upgrade stops it, the groups are silently split."""
+    if not request.config.getvalue("loadgroup"):
+        pytest.skip("not running under pytest-xdist with --dist loadgroup")
+    assert request.node.nodeid.endswith("@foundation_probe")
