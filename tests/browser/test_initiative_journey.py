@@ -4,16 +4,12 @@ way is checked with axe-core."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from clusters.models import ClusterPartner
 from programs.initiatives.models import (
     Assumption,
-    GateCriterion,
     GateDecision,
     Initiative,
     Outcome,
@@ -24,19 +20,8 @@ from tests import factories as f
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def gate_criteria(transactional_db):
-    """The default gate criteria (a data migration): a browser test's database is flushed
-    after each test, so an earlier one may have taken them."""
-    if not GateCriterion.objects.exists():
-        migration = importlib.import_module(
-            "programs.initiatives.migrations.0002_default_gate_criteria"
-        )
-        migration.add(apps, None)
-
-
 def test_coordinator_takes_an_idea_through_the_concept_gate(
-    page: Page, live_server, login, world, assert_accessible, gate_criteria
+    page: Page, live_server, login, world, assert_accessible
 ):
     f.NeedFactory(municipality=world.ale, title="Fewer car trips to school")
     login(page, live_server, world.coordinator)

@@ -11,12 +11,9 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from clusters.models import Meeting
-from municipalities.assessments.default_framework import load_default_framework
 from municipalities.assessments.models import (
     AssessmentRound,
     Dimension,
-    Framework,
-    LevelDescription,
     Question,
     RoundStatus,
 )
@@ -47,9 +44,8 @@ def answer_everything(page: Page, levels: dict[str, int]) -> None:
 def test_a_round_from_opening_to_a_tailored_programme(
     page: Page, live_server, login, world, browser
 ):
-    # A live-server test runs with transactional_db, whose flush after each such test also
-    # empties what migrations seeded: the framework is put back if an earlier test took it.
-    load_default_framework(Framework, Dimension, Question, LevelDescription)
+    # The framework (a data migration) is there: tests/browser/conftest.py puts back what an
+    # earlier live-server test's flush took. The library and the rules are loaded by commands.
     load_module_library()
     seed_default_rules()
 
@@ -171,7 +167,6 @@ def test_a_round_from_opening_to_a_tailored_programme(
 def test_a_manager_accepts_a_shared_need_and_plans_a_joint_workshop(
     page: Page, live_server, login, world
 ):
-    load_default_framework(Framework, Dimension, Question, LevelDescription)
     # Both members of cluster A score low in quadruple-helix collaboration (K = 2).
     closed_round(world, world.ale, {"helix": 2})
     closed_round(world, world.alingsas, {"helix": 1})
