@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "programs.initiatives",
     "programs.tailoring",
     "programs.followup",
+    "programs.benefits",
+    "programs.agreements",
+    "programs.lessons",
+    "programs.adoption",
 ]
 
 MIDDLEWARE = [

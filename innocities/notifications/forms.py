@@ -24,6 +24,8 @@ class PreferenceForm(forms.ModelForm):
             "progress_updates",
             "gates",
             "assumptions",
+            "benefits",
+            "statistics",
             "delivery",
             "hour",
             "paused_until",

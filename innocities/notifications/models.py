@@ -19,6 +19,8 @@ class Category(models.TextChoices):
     PROGRESS_UPDATE = "progress_update", _("Progress updates")
     GATE = "gate", _("Decision points")
     ASSUMPTION = "assumption", _("Assumption tests")
+    BENEFIT = "benefit", _("Benefit follow-ups")
+    STATISTICS = "statistics", _("Open statistics")
 
 
 class Delivery(models.TextChoices):
@@ -109,6 +111,16 @@ class NotificationPreference(models.Model):
         default=True,
         help_text=_("Assumptions of innovation initiatives to be tested by a date."),
     )
+    benefits = models.BooleanField(
+        _("benefit follow-ups"),
+        default=True,
+        help_text=_("Benefits you own whose follow-up date is near or has passed."),
+    )
+    statistics = models.BooleanField(
+        _("open statistics"),
+        default=True,
+        help_text=_("Indicators whose values from Kolada or SSB could not be fetched."),
+    )
     delivery = models.CharField(
         _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
@@ -142,6 +154,8 @@ class NotificationPreference(models.Model):
         Category.PROGRESS_UPDATE: "progress_updates",
         Category.GATE: "gates",
         Category.ASSUMPTION: "assumptions",
+        Category.BENEFIT: "benefits",
+        Category.STATISTICS: "statistics",
     }
 
     def wants(self, category: str) -> bool:

@@ -129,6 +129,16 @@ class Initiative(models.Model):
         blank=True,
         help_text=_("Who in the operating organisation owns the benefits once it is in operation."),
     )
+    # A pilot another municipality adopted (programs.adoption): the original keeps its own
+    # page; the adopter's copy starts at the concept stage and points back here.
+    adopted_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("adopted from"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -302,6 +312,7 @@ class CriterionCheck(models.TextChoices):
     TWO_HELICES = "two_helices", _("Partners from at least two helices")
     BENEFIT_OWNER_NAMED = "benefit_owner", _("A benefit owner is named")
     BUSINESS_CASE = "business_case", _("Expected benefits and cost are written down")
+    PILOT_AGREEMENT = "pilot_agreement", _("A pilot agreement is written")
 
 
 class GateCriterion(models.Model):

@@ -163,6 +163,11 @@ def gate_criteria(initiative: Initiative, to_stage: str) -> list[CriterionStatus
         facts[CriterionCheck.BUSINESS_CASE] = bool(
             initiative.expected_benefits.strip() and initiative.estimated_cost_sek is not None
         )
+    if CriterionCheck.PILOT_AGREEMENT in checks:
+        # The agreement lives in programs.agreements, a layer above: read through the relation.
+        facts[CriterionCheck.PILOT_AGREEMENT] = (
+            getattr(initiative, "pilot_agreement", None) is not None
+        )
     return [CriterionStatus(c, facts.get(c.judged_by)) for c in criteria]
 
 

@@ -101,6 +101,8 @@ def preference_update(
     delivery: str,
     hour: int,
     paused_until: dt.date | None,
+    benefits: bool = True,
+    statistics: bool = True,
     now: dt.datetime | None = None,
 ) -> NotificationPreference:
     """Save a person's preferences and re-time what is scheduled for them.
@@ -112,6 +114,7 @@ def preference_update(
     pref, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     pref.tasks, pref.milestones, pref.meetings = tasks, milestones, meetings
     pref.progress_updates, pref.gates, pref.assumptions = progress_updates, gates, assumptions
+    pref.benefits, pref.statistics = benefits, statistics
     pref.delivery, pref.hour = delivery, hour
     pref.paused_until = paused_until
     pref.full_clean()

@@ -159,6 +159,9 @@ FIRINGS: dict[str, Callable[[ReminderRule, dt.date], list[_Firing]]] = {
     Category.PROGRESS_UPDATE: _progress_firings,
     Category.GATE: _item_firings,
     Category.ASSUMPTION: _item_firings,
+    # Filled in by programs.benefits and programs.indicators' statistics sync.
+    Category.BENEFIT: lambda rule, day: [],
+    Category.STATISTICS: lambda rule, day: [],
 }
 
 

@@ -1,0 +1,1 @@
+"""Adopting a peer's pilot: suggestions inside a cluster and the adoption itself."""

@@ -1,0 +1,3 @@
+"""Adopting a peer's pilot: suggestions inside a cluster and the adoption itself."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Pilot agreements (pilotavtal): what partners agree before a pilot, and the signed copy."""

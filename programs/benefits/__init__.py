@@ -1,0 +1,1 @@
+"""Benefit register (nyttoregister): each initiative's expected benefits, their owners and follow-ups."""

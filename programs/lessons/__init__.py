@@ -1,0 +1,1 @@
+"""Lessons learned (lärdomar): what one municipality learned, shared as far as its writer chooses."""
