@@ -253,6 +253,16 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files people upload that only some may read (signed pilot agreements): outside MEDIA_ROOT and
+# the web root, never served by URL, only through a view that checks who asks.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+PILOT_AGREEMENT_MAX_BYTES = env.int("PILOT_AGREEMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Open statistics behind indicators: Kolada (Swedish municipalities) and SSB (Norwegian ones).
+# The base URLs are settings so tests point them at a local server with recorded answers.
+KOLADA_BASE_URL = env.str("KOLADA_BASE_URL", default="https://api.kolada.se/v3")
+SSB_BASE_URL = env.str("SSB_BASE_URL", default="https://data.ssb.no/api/pxwebapi/v2")
+STATISTICS_TIMEOUT_SECONDS = env.float("STATISTICS_TIMEOUT_SECONDS", default=20.0)
 
 # E-mail: files under var/mail/ unless EMAIL_URL says otherwise (e.g. smtp+tls://user:pw@host:587).
 # Three slashes: django-environ drops the first one of the path.
