@@ -23,4 +23,10 @@ BEAT_SCHEDULE = {
         "task": "innocities.reports.tasks.scan_progress_reports",
         "schedule": crontab(minute=15),
     },
+    # Kolada and SSB publish on working days; once a night is plenty, before people arrive
+    # and before the morning's reminder scans tell anyone of a failure.
+    "sync-statistics": {
+        "task": "programs.indicators.tasks.sync_statistics",
+        "schedule": crontab(hour=4, minute=40),
+    },
 }

@@ -3,22 +3,83 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from programs.indicators.models import Indicator, IndicatorValue
+from programs.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    ReferenceValue,
+    StatisticsFailure,
+    StatisticsSyncRun,
+)
 
 
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
     extra = 0
-    fields = ["period", "value", "note", "recorded_by", "recorded_at"]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    fields = [
+        "period",
+        "value",
+        "status",
+        "source",
+        "source_period",
+        "fetched_at",
+        "note",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = ["source", "source_period", "fetched_at", "recorded_by", "recorded_at"]
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "program", "cluster", "unit", "baseline_value", "target_value"]
-    list_filter = ["direction", "frequency"]
-    search_fields = ["name", "kolada_kpi", "program__title", "cluster__name"]
+    list_display = [
+        "name",
+        "program",
+        "cluster",
+        "source",
+        "unit",
+        "baseline_value",
+        "target_value",
+    ]
+    list_filter = ["source", "direction", "frequency"]
+    search_fields = ["name", "kolada_kpi", "ssb_table", "program__title", "cluster__name"]
     list_select_related = ["program", "cluster"]
     raw_id_fields = ["program", "cluster"]
     readonly_fields = ["created_by", "created_at"]
     inlines = [IndicatorValueInline]
+
+
+@admin.register(ReferenceValue)
+class ReferenceValueAdmin(admin.ModelAdmin):
+    list_display = ["source", "key", "area_code", "source_period", "value", "status", "fetched_at"]
+    list_filter = ["source", "status"]
+    search_fields = ["key", "area_code"]
+
+
+@admin.register(StatisticsSyncRun)
+class StatisticsSyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "finished_at",
+        "indicators",
+        "fetched",
+        "created",
+        "updated",
+        "kept",
+        "failed",
+    ]
+
+
+@admin.register(StatisticsFailure)
+class StatisticsFailureAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "source",
+        "failed_on",
+        "last_failed_at",
+        "failure_count",
+        "resolved_at",
+        "error",
+    ]
+    list_filter = ["source", "resolved_at"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["indicator", "last_run"]

@@ -10,7 +10,13 @@ from django.db import transaction
 from clusters.models import Cluster
 from innocities.accounts.models import User
 from innocities.core.services import validated_save
-from programs.indicators.models import Indicator, IndicatorValue, period_start
+from programs.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    Source,
+    ValueStatus,
+    period_start,
+)
 from programs.models import Program
 
 
@@ -30,8 +36,18 @@ def indicator_create(
     target_value: Decimal,
     target_period: str = "",
     kolada_kpi: str = "",
+    source: str = Source.MANUAL,
+    ssb_table: str = "",
+    ssb_contents_code: str = "",
+    ssb_region_variable: str = "Region",
+    ssb_filters: dict[str, str] | None = None,
 ) -> Indicator:
-    """An indicator of exactly one programme or one cluster (the model refuses both/neither)."""
+    """An indicator of exactly one programme or one cluster (the model refuses both/neither).
+
+    ``source`` ties it to open statistics: Kolada (``kolada_kpi``) for a Swedish
+    municipality's programme, SSB (``ssb_table``, ``ssb_contents_code``, ``ssb_filters``)
+    for a Norwegian one; a cluster's indicator may use either.
+    """
     indicator = Indicator(
         program=program,
         cluster=cluster,
@@ -45,6 +61,11 @@ def indicator_create(
         target_value=target_value,
         target_period=target_period,
         kolada_kpi=kolada_kpi,
+        source=source,
+        ssb_table=ssb_table,
+        ssb_contents_code=ssb_contents_code,
+        ssb_region_variable=ssb_region_variable,
+        ssb_filters=ssb_filters or {},
         created_by=actor,
     )
     return validated_save(indicator, actor=actor)
@@ -62,6 +83,11 @@ UPDATABLE_FIELDS = frozenset(
         "target_value",
         "target_period",
         "kolada_kpi",
+        "source",
+        "ssb_table",
+        "ssb_contents_code",
+        "ssb_region_variable",
+        "ssb_filters",
     }
 )
 
@@ -86,7 +112,9 @@ def indicator_value_record(
     value: Decimal,
     note: str = "",
 ) -> IndicatorValue:
-    """Record the value for ``period``: a second value for the same period replaces the first.
+    """Record the value a person gives for ``period``: a second value for the same period
+    replaces the first, and so does it a value the sync fetched. A value typed in by hand is
+    never overwritten by the sync (``statistics_sync``).
 
     ``period`` may be any day of the period: it is stored as the period's first day (by the
     indicator's frequency). The row is locked while it is changed.
@@ -101,4 +129,27 @@ def indicator_value_record(
     row.value = value
     row.note = note
     row.recorded_by = actor
+    row.source = Source.MANUAL
+    row.status = ValueStatus.FINAL
+    row.source_period = ""
+    row.fetched_at = None
     return validated_save(row, actor=actor)
+
+
+# The statistics sync lives in its own module (it talks to the sources); callers use it from
+# here like every other write.
+from programs.indicators.sync import (  # noqa: E402
+    SyncResult,
+    statistics_store,
+    statistics_sync,
+)
+
+__all__ = [
+    "UPDATABLE_FIELDS",
+    "SyncResult",
+    "indicator_create",
+    "indicator_update",
+    "indicator_value_record",
+    "statistics_store",
+    "statistics_sync",
+]

@@ -18,10 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters.permissions import get_cluster_for_user
 from innocities.core.forms import call_service, posted
-from innocities.core.permissions import Level
+from innocities.core.permissions import Level, roles_for
+from municipalities.models import BENCHMARK_MIN_GROUP
 from programs.indicators.forms import IndicatorForm, IndicatorValueForm
 from programs.indicators.models import Indicator, period_label
-from programs.indicators.selectors import indicator_series, indicator_status
+from programs.indicators.selectors import (
+    cluster_comparison,
+    indicator_series,
+    indicator_status,
+    latest_rows,
+    latest_values,
+)
 from programs.indicators.services import indicator_create, indicator_update, indicator_value_record
 from programs.indicators.svg import trend_svg
 from programs.permissions import get_program_for_user
@@ -55,15 +62,30 @@ def _indicator(parent: Model, pk: int) -> Indicator:
 
 
 def _rows(indicators: list[Indicator]) -> list[dict[str, object]]:
+    """Each indicator with its trend and latest value; four queries for all of them."""
     series = indicator_series(indicators)
+    ids = [indicator.pk for indicator in indicators]
+    latest = latest_values(ids)
+    newest = latest_rows(ids)
     rows = []
     for indicator in indicators:
         values = series[indicator.pk]
         status = indicator_status(indicator, values)
+        last = latest.get(indicator.pk)
+        newest_row = newest.get(indicator.pk)
         rows.append(
             {
                 "indicator": indicator,
                 "status": status,
+                "latest": last,
+                # A newer period the source reports as missing, shown as missing.
+                "newest_missing": (
+                    newest_row
+                    if newest_row is not None
+                    and newest_row.value is None
+                    and (last is None or newest_row.period > last.period)
+                    else None
+                ),
                 "latest_label": (
                     period_label(indicator.frequency, status.latest_period)
                     if status.latest_period
@@ -84,6 +106,16 @@ def _rows(indicators: list[Indicator]) -> list[dict[str, object]]:
 def _list(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
     parent, can_write = _parent(request, scope, pk, write=False)
     indicators = list(parent.indicators.all())  # type: ignore[attr-defined]
+    comparisons = []
+    if scope == CLUSTERS:
+        # Managers and administrators (who write a cluster's indicators) see every member;
+        # the consent rules are applied in the selector, never in the template.
+        comparisons = cluster_comparison(
+            parent,  # type: ignore[arg-type]
+            indicators,
+            roles=roles_for(request),
+            full_view=can_write,
+        )
     return render(
         request,
         "indicators/list.html",
@@ -92,6 +124,8 @@ def _list(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
             "parent": parent,
             "rows": _rows(indicators),
             "can_write": can_write,
+            "comparisons": comparisons,
+            "min_group": BENCHMARK_MIN_GROUP,
         },
     )
 

@@ -5,6 +5,10 @@ manager and the admin (MANAGE); everyone else gets 404. Cluster A's list is read
 rostered in it or whose municipality is a member (coordinator, viewer, partner, manager,
 admin). The create, edit and value rules use the programme scope; tests/indicators covers
 the cluster scope (MANAGE only). A permitted POST with empty data re-renders the form (200).
+
+Open statistics add no URL: fetched values show on these pages, and the comparison of a
+cluster's members is a section of ``indicators:cluster_list`` (same readers); who sees which
+member there is tested in tests/indicators/test_statistics_pages.py.
 """
 
 from __future__ import annotations
