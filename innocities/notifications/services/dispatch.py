@@ -137,9 +137,9 @@ def build_reminder_email(notification: Notification) -> EmailMultiAlternatives:
     )
 
 
-# Reminders about initiatives belong to no programme: a digest groups them under their own
-# heading, not with the cluster meetings (the group without a title).
-INITIATIVE_CATEGORIES = (Category.GATE, Category.ASSUMPTION)
+# Reminders about initiatives (and their benefits' follow-ups) belong to no programme: a digest
+# groups them under their own heading, not with the cluster meetings (the group without a title).
+INITIATIVE_CATEGORIES = (Category.GATE, Category.ASSUMPTION, Category.BENEFIT)
 
 
 def build_digest_email(user: User, notifications: list[Notification]) -> EmailMultiAlternatives:

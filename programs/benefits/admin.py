@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from programs.benefits.models import Benefit, BenefitFollowUp
+
+
+class FollowUpInline(admin.TabularInline):
+    model = BenefitFollowUp
+    extra = 0
+    fields = ["due_on", "recorded_on", "value", "judgement", "comment", "recorded_by"]
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "initiative", "kind", "owner", "target_on", "ended_on"]
+    list_filter = ["kind"]
+    search_fields = ["title", "initiative__title", "owner__full_name", "owner__email"]
+    raw_id_fields = ["initiative", "owner", "indicator", "created_by"]
+    inlines = [FollowUpInline]
+
+
+@admin.register(BenefitFollowUp)
+class BenefitFollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["benefit", "due_on", "recorded_on", "judgement"]
+    list_filter = ["judgement"]
+    search_fields = ["benefit__title"]
+    raw_id_fields = ["benefit", "recorded_by"]
