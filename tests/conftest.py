@@ -167,6 +167,15 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Signed pilot agreements go to the test's own folder, never var/private."""
+    folder = tmp_path / "private"
+    folder.mkdir()
+    settings.PRIVATE_MEDIA_ROOT = str(folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:
     """Every test starts in the default language (Swedish), as a fresh process does.
 
