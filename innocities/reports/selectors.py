@@ -19,7 +19,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clusters.models import Attendance, Cluster, Meeting, MeetingStatus, Reply
-from innocities.reports.initiatives import cluster_scope, initiative_figures, municipality_scope
+from innocities.reports.initiatives import (
+    cluster_scope,
+    initiative_figures,
+    lesson_figures,
+    municipality_scope,
+)
 from innocities.reports.models import ProgressReport, ReportStatus
 from innocities.reports.outcomes import assessment_figures, indicator_figures, maturity_figures
 from municipalities.models import MunicipalityMembership
@@ -263,7 +268,10 @@ def program_figures(
         "attendance": _attendance(program.cluster_id, [program.municipality_id], start_at, end_at),
         "indicators": indicator_figures(program.indicators.order_by("name", "pk")),
         "assessment": assessment_figures(program.municipality),
-        "initiatives": initiative_figures(municipality_scope(program.municipality_id), start, end),
+        "initiatives": {
+            **initiative_figures(municipality_scope(program.municipality_id), start, end),
+            "lessons": lesson_figures(municipality=program.municipality, start=start, end=end),
+        },
     }
     return figures, items
 
@@ -347,9 +355,12 @@ def cluster_figures(
         ),
         "indicators": indicator_figures(cluster.indicators.order_by("name", "pk")),
         "maturity": maturity_figures(memberships),
-        "initiatives": initiative_figures(
-            cluster_scope(cluster.pk, [m.municipality_id for m in memberships]), start, end
-        ),
+        "initiatives": {
+            **initiative_figures(
+                cluster_scope(cluster.pk, [m.municipality_id for m in memberships]), start, end
+            ),
+            "lessons": lesson_figures(cluster=cluster, start=start, end=end),
+        },
     }
     return figures, csv_rows
 

@@ -158,7 +158,12 @@ def gate_criteria(initiative: Initiative, to_stage: str) -> list[CriterionStatus
             initiative.partners.exists()
         )
     if CriterionCheck.BENEFIT_OWNER_NAMED in checks:
-        facts[CriterionCheck.BENEFIT_OWNER_NAMED] = bool(initiative.benefit_owner.strip())
+        # Named on the business case, or as the owner of a benefit in the register
+        # (programs.benefits, a layer above: read through the relation).
+        facts[CriterionCheck.BENEFIT_OWNER_NAMED] = (
+            bool(initiative.benefit_owner.strip())
+            or initiative.benefits.filter(ended_on__isnull=True).exists()
+        )
     if CriterionCheck.BUSINESS_CASE in checks:
         facts[CriterionCheck.BUSINESS_CASE] = bool(
             initiative.expected_benefits.strip() and initiative.estimated_cost_sek is not None

@@ -29,10 +29,15 @@ from innocities.notifications.models import (
 )
 from innocities.notifications.timing import STOCKHOLM, local_today, send_after
 from municipalities.selectors import user_countries
+from programs.benefits.reminders import benefit_reminders, benefits_due_on
 from programs.followup.reminders import (
     cluster_task_content_type,
     cluster_task_reminders,
     cluster_tasks_due_on,
+)
+from programs.indicators.reminders import (
+    statistics_failure_reminders,
+    statistics_failures_due_on,
 )
 from programs.initiatives.reminders import (
     assumption_reminders,
@@ -67,6 +72,14 @@ DATED: dict[str, tuple[DueOnDays, DueDates]] = {
     Category.ASSUMPTION: (
         lambda days, to_managers: assumption_reminders(days, to_managers=to_managers),
         assumptions_due_on,
+    ),
+    Category.BENEFIT: (
+        lambda days, to_managers: benefit_reminders(days, to_managers=to_managers),
+        benefits_due_on,
+    ),
+    Category.STATISTICS: (
+        lambda days, to_managers: statistics_failure_reminders(days, to_managers=to_managers),
+        statistics_failures_due_on,
     ),
 }
 # Things of a category kept in a model of their own: a cluster's tasks (an action item of a
@@ -159,9 +172,8 @@ FIRINGS: dict[str, Callable[[ReminderRule, dt.date], list[_Firing]]] = {
     Category.PROGRESS_UPDATE: _progress_firings,
     Category.GATE: _item_firings,
     Category.ASSUMPTION: _item_firings,
-    # Filled in by programs.benefits and programs.indicators' statistics sync.
-    Category.BENEFIT: lambda rule, day: [],
-    Category.STATISTICS: lambda rule, day: [],
+    Category.BENEFIT: _item_firings,
+    Category.STATISTICS: _item_firings,
 }
 
 

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from innocities.core.languages import localized
+from programs.benefits.models import Judgement
 from programs.indicators.models import Direction
 from programs.indicators.svg import format_number, trend_svg
 from programs.initiatives.models import AssumptionKind, Body, Decision, Outcome, Stage
@@ -33,6 +34,7 @@ _INITIATIVE_LABELS = {
     "body": dict(Body.choices),
     "outcome": dict(Outcome.choices),
     "assumption_kind": dict(AssumptionKind.choices),
+    "judgement": dict(Judgement.choices),
 }
 
 
