@@ -29,7 +29,9 @@ from innocities.feeds.models import CalendarToken
 from innocities.notifications.models import Notification, NotificationPreference
 from municipalities.assessments.models import Respondent
 from municipalities.models import MunicipalityMembership
+from programs.benefits.models import Benefit
 from programs.initiatives.models import Initiative
+from programs.lessons.selectors import lessons_by_author
 from programs.models import Milestone, Program, ProgressUpdate, Task
 
 # Notifications older than this are not listed: the outbox is kept for a year.
@@ -285,6 +287,44 @@ def person_data(user: User) -> list[Section]:
             ],
         ),
         _section(
+            "benefits",
+            _("Benefits you own"),
+            (
+                ("title", _("title")),
+                ("initiative", _("initiative")),
+                ("kind", _("kind")),
+                ("ended_on", _("ended on")),
+            ),
+            [
+                {
+                    "title": benefit.title,
+                    "initiative": benefit.initiative.title,
+                    "kind": benefit.get_kind_display(),
+                    "ended_on": benefit.ended_on,
+                }
+                for benefit in Benefit.objects.filter(owner=user)
+                .select_related("initiative")
+                .order_by("initiative__title", "title", "pk")
+            ],
+        ),
+        _section(
+            "lessons",
+            _("Lessons you wrote"),
+            (
+                ("title", _("title")),
+                ("written_at", _("written at")),
+                ("visibility", _("who reads it")),
+            ),
+            [
+                {
+                    "title": lesson.title,
+                    "written_at": lesson.created_at,
+                    "visibility": lesson.get_visibility_display(),
+                }
+                for lesson in lessons_by_author(user)
+            ],
+        ),
+        _section(
             "notification_preferences",
             _("Notification settings"),
             (
@@ -294,6 +334,8 @@ def person_data(user: User) -> list[Section]:
                 ("progress_updates", _("progress updates")),
                 ("gates", _("decision points")),
                 ("assumptions", _("assumption tests")),
+                ("benefits", _("benefit follow-ups")),
+                ("statistics", _("open statistics")),
                 ("delivery", _("delivery")),
                 ("hour", _("hour")),
                 ("paused_until", _("pause until")),
@@ -308,6 +350,8 @@ def person_data(user: User) -> list[Section]:
                     "progress_updates": preference.progress_updates,
                     "gates": preference.gates,
                     "assumptions": preference.assumptions,
+                    "benefits": preference.benefits,
+                    "statistics": preference.statistics,
                     "delivery": preference.get_delivery_display(),
                     "hour": preference.hour,
                     "paused_until": preference.paused_until,

@@ -173,6 +173,12 @@ class Initiative(models.Model):
                 name="initiative_cost_not_negative",
                 violation_error_message=_("The cost cannot be negative."),
             ),
+            models.UniqueConstraint(
+                fields=["municipality", "adopted_from"],
+                condition=Q(adopted_from__isnull=False),
+                name="initiative_adopted_once_per_municipality",
+                violation_error_message=_("This municipality has already adopted this pilot."),
+            ),
         ]
 
     def __str__(self) -> str:

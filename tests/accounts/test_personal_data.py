@@ -357,3 +357,24 @@ def test_record_of_processing_lists_data_purpose_and_legal_basis(world):
         assert f">{heading}<" in page
     assert "allmänt intresse" in page
     assert "avtal" in page
+
+
+def test_my_data_has_the_benefits_i_own_and_the_lessons_i_wrote(world):
+    from tests.benefits.factories import BenefitFactory
+    from tests.initiatives.factories import InitiativeFactory
+    from tests.lessons.factories import LessonFactory
+
+    initiative = InitiativeFactory(municipality=world.ale, title="Läckagelarm")
+    BenefitFactory(initiative=initiative, title="Färre vattenläckor", owner=world.coordinator)
+    BenefitFactory(initiative=initiative, title="Someone else's", owner=world.viewer)
+    LessonFactory(
+        municipality=world.ale, title="Larmen behöver en mottagare", author=world.coordinator
+    )
+    LessonFactory(municipality=world.ale, title="Not mine", author=world.viewer)
+
+    data = client_for(world, "coordinator").get(reverse("portal:my_data_json")).json()
+
+    assert [(b["title"], b["initiative"]) for b in data["benefits"]] == [
+        ("Färre vattenläckor", "Läckagelarm")
+    ]
+    assert [lesson["title"] for lesson in data["lessons"]] == ["Larmen behöver en mottagare"]

@@ -213,6 +213,20 @@ def test_a_quiet_period_says_so(world):
         "stage_moves": [],
         "gates": [],
         "assumptions_resolved": [],
+        "benefits": {
+            "initiatives": [],
+            "total": {
+                "benefits": 0,
+                "on_track": 0,
+                "behind": 0,
+                "not_followed_up": 0,
+                "target_reached": 0,
+                "mean_share": None,
+                "overdue": 0,
+            },
+            "recorded": [],
+        },
+        "lessons": [],
     }
     text = _pdf_text(report)  # in Swedish, as every PDF report
     assert "Inget initiativ gick vidare till en ny fas under perioden." in text
