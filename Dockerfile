@@ -36,7 +36,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/app/.venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=innocities.settings \
-    MEDIA_ROOT=/data/media
+    MEDIA_ROOT=/data/media \
+    PRIVATE_MEDIA_ROOT=/data/private
 
 # WeasyPrint (progress-report PDFs) needs Pango and HarfBuzz at run time, and a font.
 RUN apt-get update \
@@ -46,7 +47,7 @@ RUN apt-get update \
 
 RUN groupadd --system --gid 10001 innocities \
     && useradd --system --uid 10001 --gid innocities --home-dir /app --no-create-home innocities \
-    && mkdir -p /data/media /app/var/mail /app/var/celery/queue /app/var/celery/control \
+    && mkdir -p /data/media /data/private /app/var/mail /app/var/celery/queue /app/var/celery/control \
     && chown -R innocities:innocities /data /app
 
 WORKDIR /app
