@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import json
 import re
+from collections import Counter
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -18,7 +20,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from clusters.models import (
     Attendance,
@@ -43,6 +46,7 @@ from innocities.demo.partnership import (
     PEOPLE,
     SMALL_AND_MEDIUM_GROUPS,
 )
+from innocities.demo.results import DEMO_NOTE, KOLADA_DIR, recorded_kolada
 from innocities.notifications.models import Category as NotificationCategory
 from innocities.notifications.models import Notification
 from innocities.notifications.services import reminders_scan
@@ -58,8 +62,20 @@ from municipalities.assessments.models import (
 from municipalities.assessments.selectors import latest_closed_round, round_scores
 from municipalities.models import Country, Helix, Municipality, MunicipalityRole, Organisation
 from municipalities.reference import DATA_DIR, read_reference_data
-from programs.indicators.models import Indicator
+from programs.adoption.selectors import cluster_adoptions, pilot_suggestions
+from programs.agreements.models import TERMS, AgreementParty, PilotAgreement
+from programs.benefits.models import Benefit, BenefitFollowUp
+from programs.benefits.selectors import owed_followups
+from programs.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    ReferenceValue,
+    Source,
+    ValueStatus,
+)
+from programs.indicators.statistics.kolada import parse_answer
 from programs.initiatives.models import (
+    ADVANCING,
     STAGES,
     Assumption,
     Body,
@@ -74,6 +90,9 @@ from programs.initiatives.models import (
     Stage,
     State,
 )
+from programs.lessons.models import Lesson, Visibility
+from programs.lessons.permissions import visible_lessons
+from programs.lessons.selectors import LessonFilters, search_lessons
 from programs.models import (
     OPEN_STATUSES,
     ItemStatus,
@@ -90,6 +109,9 @@ from tests.factories import totp_code_for
 
 CLUSTER_A = "Västra Götaland smart och hållbar"
 CLUSTER_B = "Dalarna innovation"
+VARGARDA = "1442"
+COORDINATOR = "coordinator@demo.innocities.se"
+VIEWER = "viewer@demo.innocities.se"
 LOGINS = {
     "admin@demo.innocities.se",
     "manager@demo.innocities.se",
@@ -109,6 +131,9 @@ APPS = (
     "indicators",
     "tailoring",
     "initiatives",
+    "benefits",
+    "agreements",
+    "lessons",
 )
 
 
@@ -135,12 +160,27 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def demo_private_root(tmp_path_factory):
+    """Where the demo's signed pilot agreement goes (PRIVATE_MEDIA_ROOT while it is seeded):
+    the module's own folder, never var/private."""
+    return tmp_path_factory.mktemp("demo-private")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_private_root, tmp_path_factory):
     """The demo, seeded once for this module into an empty database (so the reference data
     and the library are loaded on the way), inside a transaction rolled back when the module
     is done: each test's own transaction nests inside it, and no demo row outlives the module.
-    pytest-django runs with DEBUG off, so it forces, as an operator would."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    pytest-django runs with DEBUG off, so it forces, as an operator would. Its files (the
+    signed agreement, the reports) go to the module's own folders."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=FAST_HASHERS,
+            PRIVATE_MEDIA_ROOT=str(demo_private_root),
+            MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media")),
+        ),
+    ):
         outer = transaction.atomic()
         outer.__enter__()
         output = seed("--force")
@@ -432,7 +472,8 @@ def test_needs_are_shared_by_clusters_and_held_by_municipalities(seeded):
 
 def test_needs_carry_sdg_goals_and_programmes_have_indicators_with_values(seeded):
     assert Need.objects.exclude(sdg_goals=[]).count() == Need.objects.count()
-    indicators = Indicator.objects.prefetch_related("values")
+    # Typed in by hand, a value a quarter (the Kolada ones: see the results below).
+    indicators = Indicator.objects.filter(source=Source.MANUAL).prefetch_related("values")
     assert indicators.filter(program__isnull=False).count() == 2
     assert indicators.filter(cluster__isnull=False).count() == 1
     assert all(indicator.values.count() == 4 for indicator in indicators)
@@ -450,6 +491,14 @@ SWEDISH_WORDS = {
     *("och", "i", "med", "att", "för", "som", "på", "av", "till", "om", "en", "ett", "från"),
     *("är", "har", "kan", "de", "det", "inte", "vi", "sin", "sina", "efter", "där", "när", "per"),
 }
+
+
+# The terms of a pilot agreement that are text a person writes.
+AGREEMENT_TEXTS = tuple(
+    name
+    for name in TERMS
+    if PilotAgreement._meta.get_field(name).get_internal_type() == "TextField"
+)
 
 
 def demo_texts() -> list[tuple[str, str]]:
@@ -474,6 +523,13 @@ def demo_texts() -> list[tuple[str, str]]:
         (Assumption.objects.all(), ("statement", "test_plan", "learning")),
         (GateDecision.objects.all(), ("rationale", "conditions", "open_criteria_reason")),
         (InitiativePartner.objects.all(), ("role",)),
+        (Indicator.objects.exclude(description=""), ("description",)),
+        (IndicatorValue.objects.exclude(note=""), ("note",)),
+        (Benefit.objects.all(), ("title", "description", "unit")),
+        (BenefitFollowUp.objects.exclude(comment=""), ("comment",)),
+        (PilotAgreement.objects.all(), AGREEMENT_TEXTS),
+        (AgreementParty.objects.all(), ("contribution", "responsibilities")),
+        (Lesson.objects.all(), ("title", "body", "theme")),
     )
     return [
         (f"{queryset.model.__name__}.{name} {row['pk']}", row[name])
@@ -725,6 +781,219 @@ def test_last_month_s_report_of_the_coordinator_s_programme_has_initiative_news(
     figures, _rows = program_figures(report)
     assert figures["initiatives"]["stage_moves"]
     assert report.figures["initiatives"]["stage_moves"] == figures["initiatives"]["stage_moves"]
+
+
+# --- results: benefits, open statistics, agreements, lessons, adoption (issue 13) -----------
+
+
+def test_benefits_of_vargarda_s_running_pilots_have_owners_targets_and_follow_ups(seeded):
+    today = timezone.localdate()
+    benefits = list(Benefit.objects.select_related("initiative__municipality", "owner"))
+    assert 2 <= len(benefits) <= 3
+    for benefit in benefits:
+        initiative = benefit.initiative
+        assert initiative.municipality.code == VARGARDA, benefit
+        assert initiative.stage in (Stage.PILOT, Stage.IMPLEMENTATION, Stage.OPERATION)
+        assert initiative.state == State.ACTIVE
+        assert benefit.is_measured and benefit.baseline_on < today < benefit.target_on
+        followups = list(benefit.followups.all())
+        recorded = [f for f in followups if f.is_recorded]
+        assert recorded and all(f.value is not None and f.comment for f in recorded), benefit
+        assert all(benefit.baseline_on <= f.recorded_on < today for f in recorded)
+        assert any(f.due_on > today for f in followups if not f.is_recorded), benefit
+    assert len({benefit.kind for benefit in benefits}) >= 2
+    assert {benefit.owner.email for benefit in benefits} >= {VIEWER, COORDINATOR}
+    assert any(
+        benefit.indicator and benefit.indicator.source == Source.KOLADA for benefit in benefits
+    )
+
+
+def test_the_viewer_owes_a_follow_up_within_two_weeks_and_is_reminded_of_it(seeded):
+    from django.apps import apps as migrated
+
+    today = timezone.localdate()
+    viewer = user(VIEWER)
+    owed = owed_followups(viewer, load_roles(viewer), today=today).owed
+    assert any(today < f.due_on <= today + dt.timedelta(days=14) for f in owed)
+    assert BenefitFollowUp.objects.filter(benefit__owner=viewer, recorded_on__lt=today).exists()
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(reverse("benefits:mine")).content.decode()
+    assert "Fler resor med den anropsstyrda trafiken" in page
+
+    rules = "innocities.notifications.migrations.0006_benefit_and_statistics_rules"
+    importlib.import_module(rules).seed(migrated, None)
+    reminders_scan()
+    assert Notification.objects.filter(
+        category=NotificationCategory.BENEFIT, rule__code="benefit-14", recipient=viewer
+    ).exists()
+
+
+def test_the_recorded_kolada_answer_says_it_is_illustrative_and_the_parser_ignores_that():
+    answer = json.loads((KOLADA_DIR / "N85073.json").read_text(encoding="utf-8"))
+    assert "ILLUSTRATIVE DEMO DATA, NOT KOLADA'S FIGURES" in " ".join(answer["_comment"])
+    observations = parse_answer(answer)
+    assert observations == parse_answer({"values": answer["values"]})
+    assert len(observations) == len(answer["values"]) == answer["count"]
+
+
+def test_vargarda_s_kolada_indicator_has_the_recorded_values_one_preliminary_one_missing(seeded):
+    indicator = Indicator.objects.get(program__municipality__code=VARGARDA, source=Source.KOLADA)
+    assert indicator.kolada_kpi == "N85073"
+    values = list(indicator.values.order_by("period"))
+    recorded = sorted(
+        (o for o in recorded_kolada("N85073") if o.area_code == VARGARDA), key=lambda o: o.period
+    )
+    assert [(v.period, v.value, v.status, v.source_period) for v in values] == [
+        (o.period, o.value, o.status, o.source_period) for o in recorded
+    ]
+    statuses = Counter(v.status for v in values)
+    assert statuses[ValueStatus.PRELIMINARY] == 1 and statuses[ValueStatus.MISSING] == 1
+    assert all(v.value is None for v in values if v.status == ValueStatus.MISSING)
+    # Stored as the sync stores what it fetches, and saying where the figures really came from.
+    assert all(v.source == Source.KOLADA and v.fetched_at and v.note == DEMO_NOTE for v in values)
+
+    # The cluster's own indicator on the same key figure: every member and the country kept.
+    cluster = Cluster.objects.get(name=CLUSTER_A)
+    assert Indicator.objects.filter(cluster=cluster, source=Source.KOLADA, kolada_kpi="N85073")
+    members = set(
+        cluster.memberships.filter(left_on__isnull=True).values_list(
+            "municipality__code", flat=True
+        )
+    )
+    areas = ReferenceValue.objects.filter(source=Source.KOLADA, key="N85073")
+    assert set(areas.values_list("area_code", flat=True)) == members | {"0000"}
+
+    # The transport's climate benefit reads it: baseline and the latest final figure.
+    benefit = Benefit.objects.get(indicator=indicator)
+    assert benefit.baseline_value == indicator.baseline_value
+    latest_final = [v for v in values if v.status == ValueStatus.FINAL][-1]
+    assert benefit.followups.get(recorded_on__isnull=False).value == latest_final.value
+
+    client = Client()
+    client.force_login(user(COORDINATOR))
+    page = client.get(
+        reverse(
+            "indicators:value",
+            kwargs={"scope": "programmes", "parent_pk": indicator.program_id, "pk": indicator.pk},
+        )
+    ).content.decode()
+    with translation.override("sv"):
+        labels = [gettext("Preliminary"), gettext("Missing"), gettext("Source: %(name)s")]
+    assert labels[0] in page and labels[1] in page and DEMO_NOTE in page
+    assert labels[2] % {"name": "Kolada"} in page
+
+
+def test_one_signed_pilot_agreement_whose_copy_is_a_pdf_outside_the_web_root(
+    seeded, demo_private_root, settings
+):
+    agreements = PilotAgreement.objects.select_related("initiative__municipality")
+    signed = [a for a in agreements if a.initiative.municipality.code == VARGARDA and a.is_signed]
+    assert len(signed) == 1
+    agreement = signed[0]
+    assert agreement.initiative.stage == Stage.PILOT
+    assert agreement.signed_on < agreement.test_starts_on < agreement.test_ends_on
+    assert not agreement.changed_since_signing
+    parties = list(agreement.parties.select_related("organisation"))
+    assert {p.organisation.name for p in parties} >= {"Vårgårda kommun", "Vårgårda Energi AB"}
+    assert sum(p.cost_share_sek for p in parties) == agreement.total_cost_sek
+    for each in agreements:
+        if each.is_signed:  # Herrljunga's too: signed before its pilot
+            assert (demo_private_root / each.signed_copy.name).read_bytes().startswith(b"%PDF-")
+    # A draft on another of Vårgårda's pilots.
+    assert [
+        a.initiative.title
+        for a in agreements
+        if not a.is_signed and a.initiative.stage == Stage.PILOT
+    ] == ["Sensorer för inomhusklimat i skolor"]
+
+    settings.PRIVATE_MEDIA_ROOT = str(demo_private_root)
+    client = Client()
+    client.force_login(user(COORDINATOR))
+    response = client.get(reverse("agreements:signed_copy", kwargs={"pk": agreement.initiative_id}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_lessons_across_cluster_a_from_gates_assumptions_and_any_time(seeded):
+    lessons = list(Lesson.objects.select_related("assumption", "initiative"))
+    assert 5 <= len(lessons) <= 8
+    cluster = Cluster.objects.get(name=CLUSTER_A)
+    members = set(cluster.memberships.values_list("municipality_id", flat=True))
+    assert all(
+        lesson.municipality_id in members or lesson.cluster_id == cluster.pk for lesson in lessons
+    )
+    assert len({lesson.municipality_id for lesson in lessons if lesson.municipality_id}) >= 3
+    assert any(lesson.cluster_id for lesson in lessons)
+    assert any(lesson.gate_decision_id for lesson in lessons)
+    assert any(lesson.assumption_id for lesson in lessons)
+    assert any(not lesson.gate_decision_id and not lesson.assumption_id for lesson in lessons)
+    assert all(
+        lesson.assumption.outcome == Outcome.INVALIDATED for lesson in lessons if lesson.assumption
+    )
+    assert all(x.theme and x.stage and x.sdg_goals and x.language == "sv" for x in lessons)
+    visibilities = Counter(lesson.visibility for lesson in lessons)
+    assert set(visibilities) == set(Visibility.values)
+    assert visibilities[Visibility.MUNICIPALITY] == 1  # most are shared
+
+    # The services indexed them: Swedish stemming finds "kontaktperson" from a plural.
+    coordinator = load_roles(user(COORDINATOR))
+    found = search_lessons(coordinator, LessonFilters(text="kontaktpersoner"))
+    assert [lesson.title for lesson in found] == [
+        "Ett gemensamt avtal behöver en kontaktperson i varje kommun"
+    ]
+    # Mark's own lesson is read in Mark, not in Vårgårda.
+    (own,) = [lesson for lesson in lessons if lesson.visibility == Visibility.MUNICIPALITY]
+    assert own not in visible_lessons(coordinator)
+    assert own in visible_lessons(load_roles(user("lena.fransson@demo.innocities.se")))
+
+
+def key_boxes() -> Initiative:
+    return Initiative.objects.get(
+        municipality__code="1466", title="Digitala nyckelboxar i hemtjänsten"
+    )
+
+
+def test_mark_adopted_herrljunga_s_scaled_key_boxes_with_their_agreement_as_a_template(seeded):
+    pilot = key_boxes()
+    assert pilot.stage in (Stage.IMPLEMENTATION, Stage.OPERATION)
+    assert pilot.gate_decisions.filter(
+        to_stage=Stage.IMPLEMENTATION, decision__in=ADVANCING
+    ).exists()
+    (copy,) = Initiative.objects.filter(adopted_from__isnull=False)
+    assert copy.adopted_from == pilot
+    assert copy.municipality.code == "1463" and copy.stage == Stage.CONCEPT
+    assert copy.assumptions.count() == pilot.assumptions.count()
+    assert set(copy.assumptions.values_list("outcome", flat=True)) == {Outcome.OPEN}
+    assert pilot.pilot_agreement.is_signed
+    assert copy.pilot_agreement.copied_from == pilot.pilot_agreement
+    assert not copy.pilot_agreement.is_signed
+    cluster = Cluster.objects.get(name=CLUSTER_A)
+    assert cluster_adoptions(cluster, load_roles(user("manager@demo.innocities.se"))).adoptions == 1
+
+
+def test_vargarda_is_suggested_the_key_boxes_and_its_coordinator_can_adopt_them(seeded):
+    vargarda = Municipality.objects.get(code=VARGARDA)
+    pilot = key_boxes()
+    suggestions = pilot_suggestions([vargarda.pk])
+    assert [(s.pilot, [n.title for n in s.needs]) for s in suggestions] == [
+        (pilot, ["Mer tid för omsorg i hemtjänsten"])
+    ]
+    assert not Initiative.objects.filter(adopted_from=pilot, municipality=vargarda).exists()
+
+    client = Client()
+    client.force_login(user(COORDINATOR))
+    assert pilot.title in client.get(reverse("adoption:suggestions")).content.decode()
+    peer_view = client.get(reverse("adoption:pilot", kwargs={"pk": pilot.pk})).content.decode()
+    assert "Låt personalen välja låsmodell" in peer_view  # its lessons, to read before adopting
+    response = client.post(reverse("adoption:adopt", kwargs={"pk": pilot.pk}))
+    copy = Initiative.objects.get(adopted_from=pilot, municipality=vargarda)
+    assert response["Location"] == reverse("initiatives:detail", kwargs={"pk": copy.pk})
+    assert copy.need.title == "Mer tid för omsorg i hemtjänsten"
+    assert list(copy.pilot_agreement.parties.values_list("organisation__name", flat=True)) == [
+        "Vårgårda kommun"
+    ]
 
 
 # --- what the demo has already sent ----------------------------------------------------------

@@ -4,9 +4,11 @@ through their decision points with back-dated decisions (see ``partnership.py``)
 Every stage is represented, with gate history, assumptions (some invalidated, with what was
 learned; one past its test-by date), helix partners from the cluster's roster and effort over
 the last quarters. In cluster A Vårgårda's demand-responsive transport pilot has passed to
-implementation, Herrljunga's two pilots are in operation, one decision is three weeks overdue, and no pilot
-has a civil-society partner (so the portfolio's helix warning shows for cluster A); cluster A's
-accepted shared need has started a joint initiative. In Swedish, as a Swedish partnership would
+implementation, Herrljunga's two pilots are in operation, one decision is three weeks overdue, and
+no pilot has a civil-society partner (so the portfolio's helix warning shows for cluster A);
+cluster A's accepted shared need has started a joint initiative. Herrljunga's key boxes had a
+signed pilot agreement before their pilot (written by ``results.py`` as the walk reaches that
+decision): the template their adopters start from. In Swedish, as a Swedish partnership would
 write it.
 
 Idempotent like the rest of the demo: an initiative is keyed by its owner and title, and one that
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from clusters.models import Cluster, Need
 from innocities.accounts.models import User
+from innocities.demo import results
 from municipalities.models import Municipality
 from programs.initiatives.models import (
     ADVANCING,
@@ -1004,6 +1007,10 @@ def _initiative(seeder: Seeder, spec: InitiativeSpec, manual: dict[str, frozense
         to_stage = next_stage(initiative.stage)  # gate_decide refreshes ``initiative``
         assert to_stage is not None, spec.title
         decided_by, body = _decider(seeder, spec, gate, actor)
+        decided_on = today - dt.timedelta(days=gate.days_ago)
+        if to_stage == Stage.PILOT and gate.decision in ADVANCING:
+            # The pilot agreement is written in the concept stage, before the decision.
+            results.agreement_before_pilot(seeder, initiative, pilot_on=decided_on)
         gate_decide(
             initiative=initiative,
             actor=actor,
@@ -1013,7 +1020,7 @@ def _initiative(seeder: Seeder, spec: InitiativeSpec, manual: dict[str, frozense
             decision=gate.decision,
             decided_by=decided_by,
             body=body,
-            decided_on=today - dt.timedelta(days=gate.days_ago),
+            decided_on=decided_on,
             rationale=gate.rationale or RATIONALES[to_stage],
             conditions=gate.conditions,
             manual_holding=manual[to_stage] if gate.decision in ADVANCING else frozenset(),

@@ -772,6 +772,15 @@ NEEDS = (
         sdg_goals=(3, 11),
     ),
     NeedSpec(
+        "Mer tid för omsorg i hemtjänsten",
+        "Hemtjänstens personal lägger en stor del av arbetspassen på att hämta och lämna nycklar "
+        "och på att köra mellan byarna; den tiden behövs hos brukarna.",
+        "Vård och omsorg",
+        Priority.MEDIUM,
+        municipality_code="1442",
+        sdg_goals=(3, 8),
+    ),
+    NeedSpec(
         "Säker vattenförsörjning under torra somrar",
         "Grundvattennivån sjönk de två senaste somrarna, och läckaget i nätet mäts inte.",
         "Vatten",
@@ -891,10 +900,10 @@ class Seeder:
             self._program(spec)
 
     def meetings_and_indicators(self, needs: dict[str, Need]) -> None:
-        for spec in MEETINGS:
-            self._meeting(spec, needs)
-        for spec in INDICATORS:
-            self._indicator(spec)
+        for meeting in MEETINGS:
+            self._meeting(meeting, needs)
+        for indicator in INDICATORS:
+            self._indicator(indicator)
 
     def _days_ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)

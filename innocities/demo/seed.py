@@ -9,7 +9,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone, translation
 
-from innocities.demo import initiatives, tailoring
+from innocities.demo import initiatives, results, tailoring
 from innocities.demo.mail import DemoMail, send_first_mail
 from innocities.demo.partnership import PEOPLE, Person, Seeder, month_start
 
@@ -41,6 +41,7 @@ def seed_demo(*, stdout: TextIO | None = None) -> DemoResult:
         )
         seeder.meetings_and_indicators(needs)
         initiatives.seed_initiatives(seeder)
+        results.seed_results(seeder)
     # After the commit: what the portal would already have sent (innocities/demo/mail.py).
     sent = send_first_mail(today=seeder.today)
     return DemoResult(created=seeder.created, logins=[p for p in PEOPLE if p.login], mail=sent)

@@ -265,6 +265,7 @@ def _store_values(
             continue
         row.value, row.status, row.source = o.value, o.status, indicator.source
         row.source_period, row.fetched_at, row.recorded_by = o.source_period, now, None
+        row.note = ""  # a note belonged to the figure it replaces (the demo's says "not Kolada's")
         row.full_clean()
         try:
             with transaction.atomic():
