@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -110,9 +111,23 @@ def test_no_agreement_when_the_pilot_has_none(world):
 def test_a_second_adoption_by_the_same_municipality_is_refused(world):
     pilot = scaled_pilot(world.alingsas)
     pilot_adopt(source=pilot, municipality=world.ale, actor=world.coordinator)
-    with pytest.raises(ValidationError, match="already adopted"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already adopted"):
         pilot_adopt(source=pilot, municipality=world.ale, actor=world.admin)
     assert Initiative.objects.filter(adopted_from=pilot).count() == 1
+
+
+def test_the_database_refuses_a_second_copy_of_the_same_pilot(world):
+    """The service checks first; the constraint holds even for a write that skips it."""
+    pilot = scaled_pilot(world.alingsas)
+    copy = pilot_adopt(source=pilot, municipality=world.ale, actor=world.coordinator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Initiative.objects.create(
+            municipality=world.ale,
+            title="Again",
+            stage=copy.stage,
+            stage_since=copy.stage_since,
+            adopted_from=pilot,
+        )
 
 
 def test_another_municipality_may_adopt_it_too(world):
