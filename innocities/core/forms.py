@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import IntegrityError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
@@ -16,6 +17,22 @@ from django.utils.translation import gettext as _
 T = TypeVar("T")
 
 TEXT_MAX = 5000  # generous for a progress report, small enough to refuse pasted documents
+
+
+def limit_length(field: forms.Field, max_length: int = TEXT_MAX) -> None:
+    """At most ``max_length`` characters in a field already made (a model form's): setting
+    ``max_length`` afterwards adds no validator by itself, so the validator and the browser's
+    ``maxlength`` are added here too."""
+    field.max_length = max_length  # type: ignore[attr-defined]
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
+
+
+def at_least(field: forms.Field, min_value: int) -> None:
+    """A lower bound on a number field already made, enforced as well as shown."""
+    field.min_value = min_value  # type: ignore[attr-defined]
+    field.validators.append(MinValueValidator(min_value))
+    field.widget.attrs["min"] = str(min_value)
 
 
 class DateInput(forms.DateInput):

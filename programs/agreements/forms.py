@@ -10,12 +10,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from innocities.core.forms import TEXT_MAX, DateInput
+from innocities.core.forms import DateInput, limit_length
 from programs.agreements.files import check_signed_copy, max_bytes
 from programs.agreements.models import TERMS, AgreementParty, PilotAgreement
 from programs.agreements.selectors import eligible_parties
@@ -35,13 +34,6 @@ TEXT_TERMS = (
     "scale_up_criteria",
     "end_criteria",
 )
-
-
-def _limit_text(field: forms.Field) -> None:
-    """At most TEXT_MAX characters: set after the field is made, so the validator too."""
-    field.max_length = TEXT_MAX  # type: ignore[attr-defined]
-    field.validators.append(MaxLengthValidator(TEXT_MAX))
-    field.widget.attrs["maxlength"] = str(TEXT_MAX)
 
 
 def _check_cost(value: Decimal | None) -> Decimal | None:
@@ -65,7 +57,7 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in TEXT_TERMS:
-            _limit_text(self.fields[name])
+            limit_length(self.fields[name])
         self.fields["purpose"].widget.attrs["rows"] = 4
         self.fields["total_cost_sek"].widget.attrs["min"] = "0"
 
@@ -128,7 +120,7 @@ class PartyForm(forms.ModelForm):
             )
         self.fields["contribution"].required = True
         for name in ("contribution", "responsibilities"):
-            _limit_text(self.fields[name])
+            limit_length(self.fields[name])
         self.fields["cost_share_sek"].widget.attrs["min"] = "0"
 
     def clean_cost_share_sek(self) -> Decimal | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Meeting, Need
 from innocities.accounts.models import User
-from innocities.core.forms import TEXT_MAX, DateInput
+from innocities.core.forms import TEXT_MAX, DateInput, at_least, limit_length
 from municipalities.models import Organisation
 from programs.initiatives.models import (
     FIRST_STAGES,
@@ -108,9 +108,9 @@ class InitiativeForm(forms.ModelForm):
         self.fields["module"].queryset = eligible_modules(owner) | ProgramModule.objects.filter(
             pk=current.module_id
         )
-        self.fields["estimated_cost_sek"].min_value = 0
+        at_least(self.fields["estimated_cost_sek"], 0)
         for name in ("description", "expected_benefits", "risk"):
-            self.fields[name].max_length = TEXT_MAX
+            limit_length(self.fields[name])
         if self.instance.pk:
             del self.fields["stage"]
 
@@ -265,7 +265,7 @@ class AssumptionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["test_plan"].max_length = TEXT_MAX
+        limit_length(self.fields["test_plan"])
         self.fields["kind"].choices = AssumptionKind.choices
         if self.instance.pk and self.instance.task_id:
             del self.fields["make_task"]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from clusters.forms import sdg_goals_field
 from clusters.models import SDG_GOALS
+from innocities.core.forms import limit_length
 from municipalities.models import Municipality
 from programs.initiatives.models import Stage
 from programs.lessons.models import Lesson, Visibility
@@ -56,10 +56,7 @@ class LessonForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cluster_owned = cluster_owned
-        # Set after the field is made: its length validator must be added too.
-        self.fields["body"].max_length = BODY_MAX
-        self.fields["body"].validators.append(MaxLengthValidator(BODY_MAX))
-        self.fields["body"].widget.attrs["maxlength"] = str(BODY_MAX)
+        limit_length(self.fields["body"], BODY_MAX)
         self.fields["stage"].choices = [("", _("No particular stage")), *Stage.choices]
         if owners is None:
             del self.fields["owner"]
