@@ -29,4 +29,11 @@ BEAT_SCHEDULE = {
         "task": "programs.indicators.tasks.sync_statistics",
         "schedule": crontab(hour=4, minute=40),
     },
+    # Outbox retention (NOTIFICATION_RETENTION_DAYS): at night, when little is sent, clear of
+    # the hourly report scan (:15) and the statistics (04:40); after 03:00, so a change of
+    # daylight saving time neither skips it nor runs it twice.
+    "prune-outbox": {
+        "task": "innocities.notifications.tasks.prune_outbox",
+        "schedule": crontab(hour=3, minute=32),
+    },
 }

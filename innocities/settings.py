@@ -315,6 +315,15 @@ PLANNING_HOLIDAY_WEEKS = frozenset(
 
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# Outbox retention: sent, cancelled, replaced and failed reminders are deleted by a nightly job
+# once this many days old (innocities.notifications.services.retention); 396 days is about 13
+# months, so a year ago's reminders can still be looked up. The scan never reminds of a date
+# further back than this, so a deleted reminder cannot be sent again. At least 31: the default
+# overdue rules repeat up to 28 days after the due date.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=396)
+if NOTIFICATION_RETENTION_DAYS < 31:
+    raise ImproperlyConfigured("NOTIFICATION_RETENTION_DAYS must be at least 31 (days).")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -89,6 +90,35 @@ class ReminderRule(models.Model):
     def label(self) -> str:
         """The name in the reader's language (``name`` is the English one)."""
         return in_reader_language(self.name_sv, self.name, self.name_nb)
+
+    @property
+    def reach_days(self) -> int:
+        """Days from an item's date (due date, meeting day, the update's due day) to the rule's
+        last firing; negative when even that comes before the date."""
+        repeats = 0
+        # Only dated items repeat; meetings and progress updates fire once per date.
+        if self.repeat_every_days and self.category not in (
+            Category.MEETING,
+            Category.PROGRESS_UPDATE,
+        ):
+            repeats = self.repeat_every_days * ((self.max_repeats or 1) - 1)
+        return (self.offset_days or 0) + repeats
+
+    def clean(self) -> None:
+        # The scan reminds of nothing dated further back than the outbox keeps its rows (that is
+        # what makes deleting old rows safe), so a rule reaching further would be cut short
+        # without a word. Say so here instead.
+        limit = settings.NOTIFICATION_RETENTION_DAYS
+        if self.reach_days > limit:
+            raise ValidationError(
+                _(
+                    "The rule's last reminder would come %(days)d days after the date, but the "
+                    "portal reminds of nothing more than %(limit)d days old (the outbox's "
+                    "retention). Shorten the offset or the repeats."
+                ),
+                params={"days": self.reach_days, "limit": limit},
+                code="beyond_retention",
+            )
 
 
 class NotificationPreference(models.Model):
@@ -225,8 +255,16 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
+            # The dispatcher's due rows; the retention job's old cancelled and failed ones.
             models.Index(fields=["status", "send_after"], name="notification_due_idx"),
             models.Index(fields=["recipient", "-send_after"], name="notification_recipient_idx"),
+            # The retention job's old sent rows.
+            models.Index(fields=["status", "sent_at"], name="notification_sent_idx"),
+            # The admin's newest-first list (``ordering``) reads its page straight from here
+            # instead of sorting the whole outbox. Migration 0007 also gives PostgreSQL a
+            # trigram index for the admin's search in subjects (not declared here: SQLite
+            # cannot build it).
+            models.Index(fields=["-send_after", "-id"], name="notification_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -106,6 +107,22 @@ class _Firing:
     due: Due
     occurrence: str
 
+    @property
+    def day(self) -> dt.date:
+        """The date the occurrence names (an item's due date, a meeting's day)."""
+        return dt.date.fromisoformat(self.occurrence.split("#")[0])
+
+
+def earliest_occurrence(today: dt.date) -> dt.date:
+    """The oldest date the scan still reminds of: ``NOTIFICATION_RETENTION_DAYS`` back.
+
+    The retention job deletes only rows whose occurrence is older than this (as well as old
+    themselves), so no scan can write (and send) a deleted reminder again, whatever the rules
+    say: a rule reaching further back (an edited offset, long repeats) is cut short here, and
+    ``ReminderRule.clean`` refuses one.
+    """
+    return today - dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+
 
 @dataclass
 class ScanResult:
@@ -185,10 +202,44 @@ def render_subject(*, rule: ReminderRule, context: dict[str, Any], language: str
     return " ".join(text.split())[:255]
 
 
+def _existing(firings: list[_Firing]) -> set[tuple[int, int, int, int, str]]:
+    """Keys (rule, content type, object, recipient, occurrence) of these firings already in
+    the outbox: a scan every five minutes finds most of the day's reminders written.
+
+    One query on the unique key's index, narrowed to the firings' rules, objects, recipients
+    and occurrences, so it reads about as many rows as the day has reminders, however long
+    the outbox's history.
+    """
+    keys = {
+        (f.rule.pk, f.due.content_type.pk, f.due.object_id, user_id, f.occurrence)
+        for f in firings
+        for user_id in f.due.recipient_ids
+    }
+    if not keys:
+        return set()
+    rule_ids, type_ids, object_ids, user_ids, occurrences = (
+        set(part) for part in zip(*keys, strict=True)
+    )
+    found = Notification.objects.filter(
+        rule_id__in=rule_ids,
+        content_type_id__in=type_ids,
+        object_id__in=object_ids,
+        recipient_id__in=user_ids,
+        occurrence__in=occurrences,
+    ).values_list("rule_id", "content_type_id", "object_id", "recipient_id", "occurrence")
+    return keys & set(found)
+
+
 def _insert(firings: list[_Firing], now: dt.datetime) -> int:
+    """Write the firings not yet in the outbox; return how many rows that was.
+
+    The count is of the rows this scan wrote unless another scan wrote the same ones in
+    between (two beat instances by mistake): the unique key keeps one row, and both count it.
+    """
     recipient_ids = {r for f in firings for r in f.due.recipient_ids}
     if not recipient_ids:
         return 0
+    existing = _existing(firings)
     users = User.objects.filter(pk__in=recipient_ids, is_active=True).in_bulk()
     prefs = NotificationPreference.objects.filter(user_id__in=recipient_ids).in_bulk(
         field_name="user_id"
@@ -199,7 +250,8 @@ def _insert(firings: list[_Firing], now: dt.datetime) -> int:
         due = firing.due
         for user_id in sorted(due.recipient_ids):
             user = users.get(user_id)
-            if user is None:
+            key = (firing.rule.pk, due.content_type.pk, due.object_id, user_id, firing.occurrence)
+            if user is None or key in existing:
                 continue
             pref = prefs.get(user_id) or NotificationPreference(user_id=user_id)
             if not pref.wants(firing.rule.category):
@@ -228,10 +280,10 @@ def _insert(firings: list[_Firing], now: dt.datetime) -> int:
                     url=due.url,
                 )
             )
-    before = Notification.objects.count()
-    # The unique key makes a repeated scan (or two beat instances by mistake) insert nothing.
+    # The unique key makes a row another scan wrote meanwhile (two beat instances by mistake)
+    # a no-op instead of an error.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return Notification.objects.count() - before
+    return len(rows)
 
 
 def _retire_stale(today: dt.date) -> tuple[int, int]:
@@ -349,10 +401,13 @@ def reminders_scan(*, now: dt.datetime | None = None) -> ScanResult:
     """
     now = now or timezone.now()
     today = local_today(now)
+    earliest = earliest_occurrence(today)
     firings: list[_Firing] = []
     for rule in ReminderRule.objects.filter(is_active=True):
         for day in _scan_days(rule, today):
-            firings.extend(FIRINGS[rule.category](rule, day))
+            firings.extend(
+                firing for firing in FIRINGS[rule.category](rule, day) if firing.day >= earliest
+            )
     created = _insert(firings, now)
     superseded, cancelled = _retire_stale(today)
     return ScanResult(created=created, superseded=superseded, cancelled=cancelled)
