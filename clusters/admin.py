@@ -3,6 +3,10 @@
 The roster models use SimpleHistoryAdmin so their history pages show every change, also the
 ones made in the portal. Roster rows end with a date and are never deleted, so the admin
 offers no delete for them either.
+
+Memberships, roster entries, meetings and their participants grow with the partnership: their
+changelists show no full count beside the filtered one. Date drill-downs stay where the table
+is a few thousand rows (memberships, meetings), where reading it for the year list is cheap.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from clusters.models import (
     Need,
     RosterEntry,
 )
+from innocities.core.admin import RelatedIdSearchMixin
 
 
 class NoDeleteMixin:
@@ -76,6 +81,8 @@ class ClusterMembershipAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_select_related = ("municipality", "cluster")
     search_fields = ("municipality__name", "municipality__code", "cluster__name")
     autocomplete_fields = ("cluster", "municipality")
+    show_full_result_count = False
+    # About one row per municipality and cluster (1,000 nationally): the year list is cheap.
     date_hierarchy = "joined_on"
 
 
@@ -109,6 +116,7 @@ class RosterEntryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         "municipality__name",
     )
     autocomplete_fields = ("cluster", "user", "organisation", "municipality")
+    show_full_result_count = False
 
 
 class MeetingParticipantInline(admin.TabularInline):
@@ -127,6 +135,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "cluster__name", "location", "agenda")
     autocomplete_fields = ("cluster", "need")
     readonly_fields = ("created_by",)
+    show_full_result_count = False
+    # 1,500 meetings a year nationally: the year list reads them quickly.
     date_hierarchy = "starts_at"
     inlines = (MeetingParticipantInline,)
     # A link typed without a scheme means https (Django 6's default; silences its warning).
@@ -134,13 +144,22 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeetingParticipant)
-class MeetingParticipantAdmin(admin.ModelAdmin):
-    """Replies and attendance across meetings, e.g. to find who has not answered."""
+class MeetingParticipantAdmin(RelatedIdSearchMixin, admin.ModelAdmin):
+    """Replies and attendance across meetings, e.g. to find who has not answered.
+
+    A large table (every invitee of every meeting): the people and meetings searched for are
+    found in their own tables first (RelatedIdSearchMixin).
+    """
 
     list_display = ("user", "meeting", "reply", "attendance", "replied_at")
     list_filter = ("reply", "attendance", "meeting__cluster")
     list_select_related = ("user", "meeting", "meeting__cluster")
     search_fields = ("user__email", "user__full_name", "meeting__title")
+    search_related_first = ("user", "meeting")
+    # The latest meetings' invitees first, in the order of the unique (meeting, user) index;
+    # the model's order (by name, across the join to people) sorts the whole table per page.
+    ordering = ("-meeting_id", "-user_id")
+    show_full_result_count = False
     autocomplete_fields = ("user", "meeting")
     readonly_fields = ("replied_at",)
 
@@ -166,3 +185,5 @@ class DismissedProposalAdmin(admin.ModelAdmin):
     list_filter = ("cluster",)
     list_select_related = ("cluster", "dismissed_by")
     readonly_fields = ("dismissed_at",)
+    # Not a select listing every person of the partnership.
+    raw_id_fields = ("dismissed_by",)

@@ -2,6 +2,11 @@
 
 Programmes, tasks and milestones use SimpleHistoryAdmin so staff can see who changed what.
 Progress updates are append-only: the admin shows them but cannot add, change or delete one.
+
+Tasks (200,000 nationally), milestones, progress updates and programme modules are large
+tables: no full count beside the filtered one, no date drill-down (its year list scans the
+whole table on every page), search on the table's own columns plus the programmes matched
+first (``RelatedIdSearchMixin``), and orderings an index serves.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from innocities.core.admin import RelatedIdSearchMixin
 from innocities.core.languages import TEXT_LANGUAGES
 from programs.models import (
     ActivityTemplate,
@@ -189,7 +195,7 @@ class MilestoneInline(_ProgramChildInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(RelatedIdSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "municipality",
@@ -200,11 +206,21 @@ class ProgramAdmin(SimpleHistoryAdmin):
         "tasks_link",
     ]
     list_filter = ["status", "cluster", "template"]
-    search_fields = ["title", "municipality__name", "cluster__name", "goals"]
+    # Not the goals: long text read four times per search (the count and the date drill-down
+    # filter too) for little; the title, municipality or cluster finds a programme.
+    search_fields = ["title", "municipality__name", "cluster__name"]
+    search_related_first = ("municipality", "cluster")
     list_select_related = ["municipality", "cluster"]
+    # The newest programmes first, read from an index. The model's order (by municipality
+    # name, across a join) sorts every programme for each page; search or filter finds a
+    # municipality's programmes.
+    ordering = ["-starts_on", "-id"]
+    show_full_result_count = False
+    # 2,000 programmes nationally: the year list reads them quickly.
     date_hierarchy = "starts_on"
     raw_id_fields = ["municipality"]
-    filter_horizontal = ["coordinators"]
+    # Thousands of people: a search box, not a two-pane list of every account.
+    autocomplete_fields = ["coordinators"]
     readonly_fields = ["tasks_link", "created_at"]
     fields = [
         "title",
@@ -229,19 +245,29 @@ class ProgramAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgramModule)
-class ProgramModuleAdmin(SimpleHistoryAdmin):
+class ProgramModuleAdmin(RelatedIdSearchMixin, SimpleHistoryAdmin):
     list_display = ["title", "program", "position", "starts_on", "ends_on"]
     search_fields = ["title", "program__title", "program__municipality__name"]
+    search_related_first = ("program",)
     list_select_related = ["program"]
+    # A programme's modules together, in the unique (program, position) index's order; the
+    # model's ("program", …) sorts by the programme's own order, through two joins.
+    ordering = ["program_id", "position"]
+    show_full_result_count = False
     raw_id_fields = ["program", "module_template"]
 
 
-class _ItemAdmin(SimpleHistoryAdmin):
+class _ItemAdmin(RelatedIdSearchMixin, SimpleHistoryAdmin):
     list_display = ["title", "program", "module", "owner", "due_on", "status"]
     list_filter = ["status", "program__cluster"]
-    search_fields = ["title", "description", "program__title", "program__municipality__name"]
+    # Not the description: long text no index serves; the title finds a task. The programme's
+    # fields are matched in the programme table first (RelatedIdSearchMixin).
+    search_fields = ["title", "program__title", "program__municipality__name"]
+    search_related_first = ("program",)
     list_select_related = ["program", "module", "owner"]
-    date_hierarchy = "due_on"
+    show_full_result_count = False
+    # No date_hierarchy: its year list (SELECT DISTINCT date_trunc('year', due_on)) and the
+    # min/max before it read the whole table on every page. The order (due_on, id) has an index.
     raw_id_fields = ["program", "module", "owner"]
 
 
@@ -253,18 +279,29 @@ class MilestoneAdmin(_ItemAdmin):
 @admin.register(Task)
 class TaskAdmin(_ItemAdmin):
     list_display = [*_ItemAdmin.list_display, "percent"]
-    filter_horizontal = ["organisations"]
+    # Every partner organisation of the partnership: a search box, not a two-pane list.
+    autocomplete_fields = ["organisations"]
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(RelatedIdSearchMixin, admin.ModelAdmin):
     """Read-only: updates are written through the portal and never changed afterwards."""
 
     list_display = ["program", "created_at", "author", "status", "proposed_status", "percent_done"]
     list_filter = ["status", "proposed_status", "program__cluster"]
-    search_fields = ["program__title", "program__municipality__name", "achieved", "author__email"]
+    # By programme (or municipality) and author, each matched in its own table first. Not the
+    # long texts: no index serves them, and they are read in the portal.
+    search_fields = [
+        "program__title",
+        "program__municipality__name",
+        "author__email",
+        "author__full_name",
+    ]
+    search_related_first = ("program", "author")
     list_select_related = ["program", "author"]
-    date_hierarchy = "created_at"
+    show_full_result_count = False
+    # No date_hierarchy: on a date-time it truncates every row in the local time zone, which no
+    # index serves. Newest first, as the ordering's index (-created_at, -id) reads.
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -78,6 +78,8 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "language")
     search_fields = ("email", "full_name")
     ordering = ("email",)
+    # Thousands of people: no second, unfiltered count beside the filtered one.
+    show_full_result_count = False
     readonly_fields = ("last_login", "date_joined")
 
     # The portal's person pages (their data, erasure) are linked from the change page.

@@ -109,7 +109,13 @@ class ProgressReport(models.Model):
                 name="progress_report_one_scheduled_per_cluster_period",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="progress_report_status")]
+        indexes = [
+            models.Index(fields=["status"], name="progress_report_status"),
+            # The ordering (the admin's changelist, newest first).
+            models.Index(
+                fields=["-period_start", "-created_at", "-id"], name="progress_report_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         scope = self.program or self.cluster

@@ -111,5 +111,7 @@ class RespondentAdmin(SimpleHistoryAdmin):
     list_display = ("user", "round", "role", "status", "submitted_at")
     list_filter = ("status", "role")
     list_select_related = ("user", "round")
+    # Every respondent of every round of 650 municipalities: no second, unfiltered count.
+    show_full_result_count = False
     readonly_fields = ("round", "user", "status", "submitted_at")
     inlines = [AnswerInline]

@@ -11,6 +11,7 @@ class ClusterTaskAdmin(SimpleHistoryAdmin):
     list_display = ["title", "cluster", "owner", "due_on", "status"]
     list_filter = ["status", "cluster"]
     search_fields = ["title"]
+    list_select_related = ["cluster", "owner"]
     raw_id_fields = ["owner"]
 
 
@@ -22,6 +23,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ["text", "meeting", "owner", "due_on", "removed_at"]
     list_filter = ["meeting__cluster"]
     search_fields = ["text"]
+    list_select_related = ["meeting", "owner"]
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

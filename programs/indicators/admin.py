@@ -43,6 +43,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_filter = ["source", "direction", "frequency"]
     search_fields = ["name", "kolada_kpi", "ssb_table", "program__title", "cluster__name"]
     list_select_related = ["program", "cluster"]
+    show_full_result_count = False
     raw_id_fields = ["program", "cluster"]
     readonly_fields = ["created_by", "created_at"]
     inlines = [IndicatorValueInline]
@@ -53,10 +54,14 @@ class ReferenceValueAdmin(admin.ModelAdmin):
     list_display = ["source", "key", "area_code", "source_period", "value", "status", "fetched_at"]
     list_filter = ["source", "status"]
     search_fields = ["key", "area_code"]
+    # Every fetched key figure for every municipality and year: no second, unfiltered count.
+    show_full_result_count = False
 
 
 @admin.register(StatisticsSyncRun)
 class StatisticsSyncRunAdmin(admin.ModelAdmin):
+    # A run every night, kept: no second, unfiltered count.
+    show_full_result_count = False
     list_display = [
         "started_at",
         "finished_at",

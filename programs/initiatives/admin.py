@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from innocities.core.admin import RelatedIdSearchMixin
 from programs.initiatives.models import (
     Assumption,
     Effort,
@@ -46,26 +47,38 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     list_filter = ["stage", "state", "facet"]
     search_fields = ["title", "municipality__name", "cluster__name"]
     list_select_related = ["municipality", "cluster"]
-    raw_id_fields = ["municipality", "cluster", "need", "lead", "module", "created_by"]
+    show_full_result_count = False
+    raw_id_fields = [
+        "municipality",
+        "cluster",
+        "need",
+        "lead",
+        "module",
+        "created_by",
+        "adopted_from",
+    ]
     readonly_fields = ["created_at"]
     inlines = [PartnerInline, EffortInline, AssumptionInline]
 
 
 @admin.register(GateDecision)
-class GateDecisionAdmin(SimpleHistoryAdmin):
+class GateDecisionAdmin(RelatedIdSearchMixin, SimpleHistoryAdmin):
     """Decisions are a record: the admin reads them and corrects a typing error, with history."""
 
     list_display = ["initiative", "from_stage", "to_stage", "decision", "body", "decided_on"]
     list_filter = ["decision", "body", "to_stage"]
     search_fields = ["initiative__title", "decided_by"]
+    search_related_first = ("initiative",)
     list_select_related = ["initiative"]
+    show_full_result_count = False
     raw_id_fields = ["initiative", "meeting", "recorded_by"]
     readonly_fields = ["recorded_at", "criteria"]
+    # A few thousand decisions nationally, and decided_on has an index: the year list is cheap.
     date_hierarchy = "decided_on"
 
 
 @admin.register(Assumption)
-class AssumptionAdmin(SimpleHistoryAdmin):
+class AssumptionAdmin(RelatedIdSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "statement",
         "initiative",
@@ -77,7 +90,9 @@ class AssumptionAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["kind", "outcome"]
     search_fields = ["statement", "initiative__title"]
+    search_related_first = ("initiative",)
     list_select_related = ["initiative"]
+    show_full_result_count = False
     raw_id_fields = ["initiative", "task"]
 
 
@@ -91,4 +106,5 @@ class GateCriterionAdmin(SimpleHistoryAdmin):
 @admin.register(PortfolioTarget)
 class PortfolioTargetAdmin(SimpleHistoryAdmin):
     list_display = ["municipality", "innovation_percent", "updated_at"]
+    list_select_related = ["municipality"]
     raw_id_fields = ["municipality"]

@@ -1,0 +1,373 @@
+"""The Django admin on the tables that grow with the partnership (issue 14).
+
+At national scale (200,000 tasks, 2,000 programmes, 650 municipalities) a changelist of a large
+table shows no second, unfiltered count, has no date drill-down that reads the whole table,
+loads the rows' related objects with the page, lets forms pick big related tables by id or
+search instead of listing them, and runs as many queries for ten times the rows. On PostgreSQL
+the task changelist's page is read from the (due_on, id) index and its search from the trigram
+and foreign-key indexes, not by a sort or a scan of the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    ForeignKeyRawIdWidget,
+    ManyToManyRawIdWidget,
+)
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.db.models import Model
+from django.forms import ModelChoiceField
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clusters.models import ClusterMembership, Meeting, MeetingParticipant, RosterEntry
+from innocities.accounts.models import User
+from innocities.core.admin import RelatedIdSearchMixin
+from innocities.feeds.models import CalendarToken
+from innocities.reports.models import ProgressReport
+from municipalities.assessments.models import AssessmentRound, Framework, Respondent
+from municipalities.models import Municipality, MunicipalityMembership, Organisation
+from programs.benefits.models import Benefit, BenefitFollowUp
+from programs.indicators.models import (
+    Indicator,
+    ReferenceValue,
+    StatisticsSyncRun,
+    ValueStatus,
+)
+from programs.initiatives.models import Assumption, GateDecision, Initiative
+from programs.lessons.models import Lesson
+from programs.models import Milestone, Program, ProgramModule, ProgressUpdate, Task
+from tests import factories as f
+from tests.benefits.factories import BenefitFactory, FollowUpFactory
+from tests.indicators.factories import IndicatorFactory
+from tests.initiatives.factories import AssumptionFactory, InitiativeFactory
+from tests.lessons.factories import LessonFactory
+
+# The tables that grow with the partnership (the notifications app's outbox has its own test).
+LARGE: list[type[Model]] = [
+    User,
+    MunicipalityMembership,
+    ClusterMembership,
+    RosterEntry,
+    Meeting,
+    MeetingParticipant,
+    Program,
+    ProgramModule,
+    Task,
+    Milestone,
+    ProgressUpdate,
+    Initiative,
+    GateDecision,
+    Assumption,
+    Indicator,
+    ReferenceValue,
+    StatisticsSyncRun,
+    Benefit,
+    BenefitFollowUp,
+    Lesson,
+    ProgressReport,
+    CalendarToken,
+    Respondent,
+]
+
+# Date drill-downs that stay cheap: a few thousand rows nationally, read for the year list.
+CHEAP_DATE_HIERARCHY: dict[type[Model], str] = {
+    Program: "starts_on",  # 2,000 programmes
+    ClusterMembership: "joined_on",  # about one a municipality and cluster
+    Meeting: "starts_at",  # 1,500 a year
+    GateDecision: "decided_on",  # a few thousand, and the column has an index
+}
+
+# Related tables too big for a <select> of every row in a form.
+BIG_CHOICES: set[type[Model]] = {*LARGE, Municipality, Organisation}
+
+# Form fields over a big table that are fine as a select, and why.
+SMALL_CHOICE_FIELDS = {
+    # Limited to the edited programme's own modules (programs.admin._ProgramChildInline).
+    ("programs.milestone", "module"),
+}
+
+PROJECT_APPS = ("innocities", "municipalities", "clusters", "programs")
+
+
+def _large_admins() -> list[tuple[type[Model], admin.ModelAdmin]]:
+    return [(model, admin.site._registry[model]) for model in LARGE]
+
+
+def _label(model: type[Model]) -> str:
+    return model._meta.label_lower
+
+
+def test_every_large_table_has_an_admin():
+    assert [_label(m) for m in LARGE if m not in admin.site._registry] == []
+
+
+@pytest.mark.parametrize("model", LARGE, ids=_label)
+def test_a_large_changelist_counts_its_rows_once(model):
+    # The full count is a second COUNT(*) over the whole table on every page.
+    assert admin.site._registry[model].show_full_result_count is False
+
+
+@pytest.mark.parametrize("model", LARGE, ids=_label)
+def test_a_large_changelist_has_no_date_drill_down_unless_cheap(model):
+    # Its year list is SELECT DISTINCT date_trunc(…) over every row, after a MIN/MAX.
+    assert admin.site._registry[model].date_hierarchy in (None, CHEAP_DATE_HIERARCHY.get(model))
+
+
+@pytest.mark.parametrize("model", LARGE, ids=_label)
+def test_a_large_changelist_loads_the_related_rows_it_shows(model):
+    model_admin = admin.site._registry[model]
+    shown = set()
+    for name in model_admin.list_display:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_one or field.one_to_one:
+            shown.add(name)
+    selected = model_admin.list_select_related
+    assert selected is True or shown <= set(selected or ())
+
+
+def _form_field_problems(request, model_admin, model) -> list[str]:
+    problems = []
+    forms = [(model, model_admin.get_form(request, None).base_fields, "")]
+    for inline in model_admin.get_inline_instances(request, None):
+        formset = inline.get_formset(request, None)
+        # The key to the edited row is a hidden field, whatever the form class says.
+        forms.append((inline.model, formset.form.base_fields, formset.fk.name))
+    for form_model, fields, parent in forms:
+        for name, field in fields.items():
+            if name == parent or not isinstance(field, ModelChoiceField):
+                continue
+            if field.queryset.model not in BIG_CHOICES:
+                continue
+            if (_label(form_model), name) in SMALL_CHOICE_FIELDS:
+                continue
+            widget = getattr(field.widget, "widget", field.widget)  # the "+" wrapper
+            if not isinstance(
+                widget,
+                (
+                    ForeignKeyRawIdWidget,
+                    ManyToManyRawIdWidget,
+                    AutocompleteSelect,
+                    AutocompleteSelectMultiple,
+                ),
+            ):
+                problems.append(f"{_label(form_model)}.{name}")
+    return problems
+
+
+def test_forms_pick_rows_of_big_tables_by_id_or_search(world):
+    # A select with every task (200,000) or person is a page of its own.
+    request = RequestFactory().get("/admin/")
+    request.user = world.admin
+    problems = []
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith(PROJECT_APPS):
+            continue
+        if model._meta.app_label == "notifications":
+            continue  # its own test (tests/notifications)
+        if not (
+            model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+        ):
+            continue  # read-only: every field is shown as text
+        problems += _form_field_problems(request, model_admin, model)
+    assert problems == [], problems
+
+
+# --- the query count does not grow with the table ---------------------------------------------
+
+SEARCH = "Kommun"  # in every grown municipality's name (tests.factories.MunicipalityFactory)
+
+
+def _grow(units: int, framework: Framework) -> None:
+    """``units`` more rows in every large table, each with its own related rows, so a query per
+    row (a __str__ reaching into another table) would show in the count."""
+    now = timezone.now()
+    today = timezone.localdate()
+    for _ in range(units):
+        user = f.UserFactory()
+        municipality = f.MunicipalityFactory()
+        cluster = f.ClusterFactory()
+        f.MunicipalityMembershipFactory(user=user, municipality=municipality)
+        f.ClusterMembershipFactory(cluster=cluster, municipality=municipality)
+        f.RosterEntryFactory(cluster=cluster, user=user)
+        program = f.ProgramFactory(municipality=municipality, cluster=cluster)
+        module = f.ProgramModuleFactory(program=program)
+        f.TaskFactory(program=program, module=module, owner=user)
+        f.MilestoneFactory(program=program, module=module, owner=user)
+        f.ProgressUpdateFactory(program=program, author=user)
+        f.MeetingParticipantFactory(meeting=f.MeetingFactory(cluster=cluster), user=user)
+        initiative = InitiativeFactory(municipality=municipality)
+        GateDecision.objects.create(
+            initiative=initiative,
+            from_stage="idea",
+            to_stage="concept",
+            decision="go",
+            decided_by="Ledningsgruppen",
+            body="management_group",
+            decided_on=today,
+            rationale="Enough evidence",
+        )
+        AssumptionFactory(initiative=initiative)
+        IndicatorFactory(program=program)
+        ReferenceValue.objects.create(
+            source="kolada",
+            key=f"N{user.pk:05d}",
+            area_code=municipality.code,
+            source_period="2025",
+            period=dt.date(2025, 1, 1),
+            value=1,
+            status=ValueStatus.FINAL,
+            fetched_at=now,
+        )
+        StatisticsSyncRun.objects.create(started_at=now)
+        FollowUpFactory(benefit=BenefitFactory(initiative=initiative, owner=user))
+        LessonFactory(municipality=municipality)
+        ProgressReport.objects.create(
+            program=program, period_start=today.replace(day=1), period_end=today
+        )
+        CalendarToken.objects.create(user=user, secret=f"secret-{user.pk}", created_at=now)
+        assessment = AssessmentRound.objects.create(
+            municipality=municipality, framework=framework, title="Våren", opened_by=user
+        )
+        Respondent.objects.create(round=assessment, user=user, role="staff")
+
+
+def _changelists() -> list[str]:
+    """Every large changelist, and a search where it goes through RelatedIdSearchMixin (a
+    query per word and foreign key; Django's own search adds none)."""
+    urls = []
+    for model, model_admin in _large_admins():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        urls.append(url)
+        if isinstance(model_admin, RelatedIdSearchMixin):
+            urls.append(f"{url}?q={SEARCH}")
+    return urls
+
+
+def test_large_changelists_run_as_many_queries_for_ten_times_the_rows(
+    world, as_persona, django_assert_max_num_queries, subtests
+):
+    framework = Framework.objects.get(is_active=True)
+    client = as_persona("admin")
+    _grow(1, framework)
+    client.get(reverse("admin:index"))  # a session's first request loads more (the roles)
+    counts = {}
+    for url in _changelists():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+
+    _grow(9, framework)
+    for url, count in counts.items():
+        with subtests.test(url=url):
+            with django_assert_max_num_queries(count):
+                response = client.get(url)
+            assert response.status_code == 200
+            if "?q=" not in url:
+                assert len(response.context["cl"].result_list) >= 10
+
+
+# --- PostgreSQL reads the task changelist from its indexes ------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the plans and trigram indexes are PostgreSQL's"
+)
+
+
+@pytest.fixture
+def many_tasks(world) -> dict[str, Any]:
+    """10,000 tasks in 10 programmes, the statistics fresh: enough for the planner to choose
+    as it does at national scale."""
+    programs = [
+        world.program,
+        *(f.ProgramFactory(municipality=f.MunicipalityFactory()) for _ in range(9)),
+    ]
+    today = timezone.localdate()
+    Task.objects.bulk_create(
+        (
+            Task(
+                program=program,
+                title=f"Arbetsmöte {n}",
+                due_on=today + dt.timedelta(days=n % 900 - 300),
+            )
+            for program in programs
+            for n in range(1000)
+        ),
+        batch_size=5000,
+    )
+    Task.objects.create(program=programs[-1], title="Kvartersodling i centrum", due_on=today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE programs_task")
+        cursor.execute("ANALYZE programs_program")
+    return {"program": world.program}
+
+
+def _page_plan(client, query: str = "") -> str:
+    response = client.get(reverse("admin:programs_task_changelist") + query)
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    page = changelist.queryset[: changelist.list_per_page]
+    return page.explain()
+
+
+@postgresql_only
+def test_the_task_changelist_reads_its_first_page_from_the_due_date_index(many_tasks, as_persona):
+    plan = _page_plan(as_persona("admin"))
+
+    assert "task_due_on_id" in plan, plan
+    assert "Seq Scan on programs_task" not in plan, plan
+    assert "Sort" not in plan, plan
+
+
+@postgresql_only
+def test_a_task_search_can_read_the_trigram_and_programme_indexes(many_tasks, as_persona):
+    # The planner costs a GIN index filled in this very transaction (never vacuumed) as if
+    # it were huge, so it walks another index instead. Allowed only bitmap scans, the plan
+    # shows whether the indexes fit the query the admin writes (UPPER(title::text) LIKE …):
+    # without them it has to scan the table after all.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    client = as_persona("admin")
+
+    # A title word: the trigram index on UPPER(title).
+    plan = _page_plan(client, "?q=kvartersodling")
+    assert "task_title_trgm" in plan, plan
+    assert "Seq Scan on programs_task" not in plan, plan
+
+    # The municipality's name: its programmes' ids, through the foreign key's index, beside
+    # the trigram index for titles with the same word.
+    plan = _page_plan(client, "?q=Ale")
+    assert "task_title_trgm" in plan, plan
+    assert "programs_task_program_id" in plan, plan
+    assert "Seq Scan on programs_task" not in plan, plan
+
+
+def test_a_task_search_finds_titles_and_the_programmes_municipality(world, as_persona):
+    ale_task = f.TaskFactory(program=world.program, title="Kick-off")
+    workshop = f.TaskFactory(program=world.other_program, title="Workshop with Ale's partners")
+    lerum_task = f.TaskFactory(program=world.other_program, title="Lerum workshop")
+    client = as_persona("admin")
+    url = reverse("admin:programs_task_changelist")
+
+    found = set(client.get(url, {"q": "ale"}).context["cl"].result_list)
+    assert {ale_task, workshop} <= found
+    assert lerum_task not in found
+    # Words are ANDed, each over every field: the programme's municipality and the title.
+    assert list(client.get(url, {"q": "ale kick"}).context["cl"].result_list) == [ale_task]
+    found = set(client.get(url, {"q": "lerum workshop"}).context["cl"].result_list)
+    assert found == {workshop, lerum_task}
