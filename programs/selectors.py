@@ -7,10 +7,12 @@ dashboard's query count does not grow with the number of programmes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership, ClusterPartner, RosterEntry
@@ -354,6 +356,142 @@ def cluster_overviews(
             )
         )
     return [ClusterOverview(cluster=c, members=by_cluster[c.pk]) for c in clusters]
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    """A cluster in one line: its open members and how their programmes are doing.
+
+    The programme figures count each open member's current programme in the cluster when it is
+    ongoing (draft, active or paused; the same choice as ``current_programs``): a finished
+    programme needs nobody's attention. ``on_track``, ``at_risk`` and ``off_track`` count them
+    by what their latest progress update reported, as the member tables show it.
+    """
+
+    cluster: Cluster
+    members: int = 0
+    without_programme: int = 0  # open members with no programme in the cluster (not cancelled)
+    ongoing: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    overdue: int = 0  # open tasks and milestones past their due date
+    updated_this_month: int = 0
+    oldest_update: dt.datetime | None = None  # the oldest of the programmes' latest updates
+
+    @property
+    def no_report(self) -> int:
+        return self.ongoing - self.on_track - self.at_risk - self.off_track
+
+    @property
+    def not_updated_this_month(self) -> int:
+        return self.ongoing - self.updated_this_month
+
+    @property
+    def attention(self) -> tuple[int, int, int, int]:
+        """Sort key, the cluster that needs attention first: programmes reported off track,
+        then overdue items, then programmes without this month's update, then at risk."""
+        return (-self.off_track, -self.overdue, -self.not_updated_this_month, -self.at_risk)
+
+
+def ongoing_current_programs(cluster_ids: Iterable[int]) -> QuerySet[Program]:
+    """The open members' current programmes in these clusters that are ongoing, as a query.
+
+    Ongoing programmes come first in ``current_programs``' order, so a member with an ongoing
+    programme in the cluster has the one with the latest start (then the highest id) as its
+    current programme. Said with EXISTS and NOT EXISTS rather than a subquery per member, so
+    that the database joins the sets once (PostgreSQL: a hash semi-join and anti-join) instead
+    of looking the programmes up for each member in each query that uses them.
+    """
+    same_member = {
+        "cluster_id": OuterRef("cluster_id"),
+        "municipality_id": OuterRef("municipality_id"),
+    }
+    later = Program.objects.filter(**same_member, status__in=ONGOING_PROGRAM_STATUSES).filter(
+        Q(starts_on__gt=OuterRef("starts_on"))
+        | Q(starts_on=OuterRef("starts_on"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        Program.objects.filter(
+            cluster_id__in=list(cluster_ids), status__in=ONGOING_PROGRAM_STATUSES
+        )
+        .filter(Exists(ClusterMembership.objects.current().filter(**same_member)))
+        .exclude(Exists(later))
+    )
+
+
+def _overdue_count(model: type[Task] | type[Milestone], today: dt.date) -> Subquery:
+    """The number of the outer programme's open items of ``model`` due before ``today``."""
+    return Subquery(
+        model.objects.filter(program_id=OuterRef("pk"), status__in=OPEN_STATUSES, due_on__lt=today)
+        .order_by()
+        .values("program_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+
+
+def _without_cluster(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in row.items() if name != "cluster_id"}
+
+
+def cluster_summaries(
+    clusters: Iterable[Cluster], *, today: dt.date | None = None
+) -> list[ClusterSummary]:
+    """A ``ClusterSummary`` per cluster, in the order given: two aggregate queries (the
+    members, their ongoing programmes), each answering one row per cluster whatever the number
+    of clusters, members, programmes and items."""
+    clusters = list(clusters)
+    cluster_ids = [cluster.pk for cluster in clusters]
+    if not cluster_ids:
+        return []
+    today = today or timezone.localdate()
+    month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
+    figures: dict[int, dict[str, Any]] = {pk: {} for pk in cluster_ids}
+
+    any_programme = Program.objects.filter(
+        cluster_id=OuterRef("cluster_id"), municipality_id=OuterRef("municipality_id")
+    ).exclude(status=ProgramStatus.CANCELLED)
+    members = (
+        ClusterMembership.objects.current()
+        .filter(cluster_id__in=cluster_ids)
+        .values("cluster_id")
+        .annotate(
+            members=Count("id"),
+            without_programme=Count("id", filter=~Exists(any_programme)),
+        )
+        .order_by()
+    )
+    for counts in members:
+        figures[counts["cluster_id"]].update(_without_cluster(counts))
+
+    # Per ongoing programme: its latest update (an index probe per count with ProgressUpdate's
+    # (program, -created_at, -id) index) and its overdue items; summed per cluster.
+    newest = ProgressUpdate.objects.filter(program_id=OuterRef("pk")).order_by("-created_at", "-id")
+    programs = (
+        ongoing_current_programs(cluster_ids)
+        .annotate(
+            latest_status=Subquery(newest.values("status")[:1]),
+            latest_at=Subquery(newest.values("created_at")[:1]),
+            late_tasks=_overdue_count(Task, today),
+            late_milestones=_overdue_count(Milestone, today),
+        )
+        .values("cluster_id")
+        .annotate(
+            ongoing=Count("*"),
+            on_track=Count("pk", filter=Q(latest_status=ProgressStatus.ON_TRACK)),
+            at_risk=Count("pk", filter=Q(latest_status=ProgressStatus.AT_RISK)),
+            off_track=Count("pk", filter=Q(latest_status=ProgressStatus.OFF_TRACK)),
+            updated_this_month=Count("pk", filter=Q(latest_at__gte=month_start)),
+            oldest_update=Min("latest_at"),
+            overdue=Coalesce(Sum("late_tasks"), 0) + Coalesce(Sum("late_milestones"), 0),
+        )
+        .order_by()
+    )
+    for sums in programs:
+        figures[sums["cluster_id"]].update(_without_cluster(sums))
+
+    return [ClusterSummary(cluster=cluster, **figures[cluster.pk]) for cluster in clusters]
 
 
 def ongoing_programs(municipality_ids: Iterable[int]) -> QuerySet[Program]:

@@ -3,10 +3,12 @@ page with its benchmarks. Each reads the apps below through their selectors."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from clusters.charts import ProgressBar, ScorePoint, progress_svg, scale_svg
 from clusters.forms import NeedForm
+from clusters.models import Cluster
 from clusters.permissions import get_cluster_for_user
 from clusters.selectors import (
     cluster_meetings,
@@ -42,6 +45,7 @@ from programs.initiatives.selectors import awaiting_decision
 from programs.permissions import program_level
 from programs.selectors import (
     cluster_overviews,
+    cluster_summaries,
     due_items,
     ongoing_programs,
     partner_tasks,
@@ -52,6 +56,12 @@ from programs.selectors import (
 
 PAGE_SIZE = 50
 DETAIL_MEETINGS = 5
+# The dashboard shows every member of a manager's clusters while that stays a screenful (three
+# clusters of a dozen members are some forty rows); with more clusters, and for administrators
+# (every cluster), one line per cluster, and the cluster page is the detail.
+SUMMARY_ABOVE_CLUSTERS = 3
+SUMMARY_PAGE_SIZE = 25
+SUMMARY_SORTS = ("attention", "name")
 
 
 @require_GET
@@ -59,10 +69,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The home page: one section for each role the person holds (they may hold several).
 
     Coordinators and viewers see their municipalities' ongoing programmes and what is due;
-    programme managers their clusters' members and programmes (administrators: every
-    cluster); other people on a roster (partner contacts, experts) their clusters and the
-    tasks their organisation takes part in. Everyone with a role sees the coming meetings of
-    the clusters they can read. The query count does not grow with the data.
+    programme managers their clusters' members and programmes; administrators, and managers
+    of more than ``SUMMARY_ABOVE_CLUSTERS`` clusters, a paged line per cluster instead, whose
+    detail is the cluster's page; other people on a roster (partner contacts, experts) their
+    clusters and the tasks their organisation takes part in. Everyone with a role sees the
+    coming meetings of the clusters they can read. The query count does not grow with the
+    data.
     """
     roles = roles_for(request)
     today = timezone.localdate()
@@ -72,6 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "my_programs": None,
         "overviews": None,
+        "cluster_summary": None,
         "rostered_clusters": None,
         "partner_tasks": None,
         "meetings": [],
@@ -85,8 +98,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ]
         context["due"] = due_items([row.program.pk for row in rows], today=today)
     if roles.is_admin_or_manager:
-        context["overviews"] = cluster_overviews(managed_clusters(roles), today=today)
-        context["cluster_tasks"] = open_cluster_tasks(managed_clusters(roles))
+        clusters = managed_clusters(roles)
+        if roles.is_admin or len(roles.managed_cluster_ids) > SUMMARY_ABOVE_CLUSTERS:
+            context["cluster_summary"] = _cluster_summary(request, clusters, today=today)
+        else:
+            context["overviews"] = cluster_overviews(clusters, today=today)
+        context["cluster_tasks"] = open_cluster_tasks(clusters)
     if roles.rostered_cluster_ids - roles.managed_cluster_ids and not roles.is_admin:
         context["rostered_clusters"] = list(read_only_clusters(roles))
         # Only people who stand for an organisation (partner contacts) get its task list.
@@ -96,6 +113,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["meetings"] = coming_meetings(roles)
         context["awaiting_decisions"] = awaiting_decision(visible_initiatives(roles), today=today)
     return render(request, "portal/dashboard.html", context)
+
+
+def _cluster_summary(
+    request: HttpRequest, clusters: QuerySet[Cluster], *, today: dt.date
+) -> dict[str, object]:
+    """One page of cluster lines, searched by name and sorted by what needs attention first
+    (or by name). The figures are counted for every cluster the search leaves, so that the
+    order holds across pages: a fixed number of aggregate queries, one row per cluster."""
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SUMMARY_SORTS else SUMMARY_SORTS[0]
+    if search:
+        clusters = clusters.filter(name__icontains=search)
+    summaries = cluster_summaries(clusters.order_by("name", "pk"), today=today)
+    if sort == "attention":
+        summaries.sort(key=lambda summary: summary.attention)  # stable: by name among equals
+    page = Paginator(summaries, SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = QueryDict(mutable=True)
+    if search:
+        query["q"] = search
+    if sort != SUMMARY_SORTS[0]:
+        query["sort"] = sort
+    return {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "query": query.urlencode(),
+        "search": search,
+        "sort": sort,
+        "month_start": today.replace(day=1),
+    }
 
 
 # --- municipalities ---------------------------------------------------------------------
