@@ -204,6 +204,11 @@ RATE_LIMITS = {
     "rsvp": "20/m/ip",  # replies to a meeting invitation by the link in the e-mail
 }
 ACCOUNT_RATE_LIMITS = False if TESTING else RATE_LIMITS
+# Behind proxies REMOTE_ADDR is the last proxy's address, and limits "per address" would count
+# everyone together. Each proxy appends the address it got the request from to X-Forwarded-For:
+# trust that many entries (compose's nginx behind a TLS proxy that sets X-Forwarded-For: 2).
+# The default stays 0: allauth refuses a request whose header has fewer entries than this.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # A password reset for an address nobody has sends nothing (and says the same as for one).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 

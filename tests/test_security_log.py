@@ -59,6 +59,15 @@ def test_logins_failures_and_lockouts_are_recorded_without_the_password(events):
     assert "wrong-secret-1" not in json.dumps(logged) and PASSWORD not in json.dumps(logged)
 
 
+def test_behind_trusted_proxies_the_person_s_address_is_logged_not_the_proxy_s(events):
+    """Compose puts nginx (and a TLS proxy) in front: REMOTE_ADDR is then the proxy's."""
+    client = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.9")
+    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2):
+        client.post("/accounts/login/", {"login": "nobody@example.se", "password": "nope"})
+    failed = next(e for e in events() if e["event"] == "login.failed")
+    assert failed["ip"] == "203.0.113.7"
+
+
 def test_role_and_staff_changes_name_who_did_it_to_whom(events, world):
     person = f.UserFactory()
     membership = MunicipalityMembership(

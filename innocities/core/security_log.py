@@ -12,6 +12,8 @@ import json
 import logging
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 
 logger = logging.getLogger("innocities.security")
@@ -19,6 +21,16 @@ logger = logging.getLogger("innocities.security")
 
 def _person(user: Any) -> int | None:
     return getattr(user, "pk", None) if user is not None else None
+
+
+def _client_ip(request: HttpRequest) -> str:
+    """The person's address as the rate limits see it: behind proxies (``TRUSTED_PROXY_COUNT``)
+    the entry of X-Forwarded-For they vouch for, else REMOTE_ADDR. A header that does not match
+    the count is logged with REMOTE_ADDR rather than failing the request being logged."""
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):
+        return request.META.get("REMOTE_ADDR", "")
 
 
 def security_event(
@@ -36,7 +48,7 @@ def security_event(
     if subject is not None:
         event["subject"] = _person(subject)
     if request is not None:
-        event["ip"] = request.META.get("REMOTE_ADDR", "")
+        event["ip"] = _client_ip(request)
     event.update(details)
     logger.info(json.dumps(event, sort_keys=True, default=str, ensure_ascii=False))
 
