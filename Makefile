@@ -25,7 +25,7 @@ DEMO_PASSWORD := innocities-demo
 DEMO_TOTP_SECRET := INNOCITIESDEMO23
 
 .PHONY: help run serve test lint format check check-migrations check-compose check-layers \
-	check-types sync dirs demo-data logins clean
+	check-types sync dirs demo-data logins clean bench
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT) with a Celery worker and beat; Ctrl-C stops all three"
@@ -34,6 +34,7 @@ help:
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make check   missing migrations, lint, the layer contract, types, docker-compose.yml validity"
 	@echo "make serve   only web, worker and beat (no setup, no demo data)"
+	@echo "make bench   every page at national scale on PostgreSQL under gunicorn, against /healthz/ (BENCH_RESEED=0 reuses the data)"
 	@echo "make clean   remove var/ (database, mail, queue) and the virtualenv"
 
 # --- setup ---------------------------------------------------------------------------------
@@ -172,6 +173,24 @@ check-compose:
 	else \
 		echo "docker-compose is not installed: docker-compose.yml not validated"; \
 	fi
+
+# --- make bench ----------------------------------------------------------------------------
+
+# Every page at national scale (innocities/demo/bench/): seeds BENCH_DATABASE_URL with
+# seed_scale 1.0 and its twin <name>_small with 0.1 (PostgreSQL; Redis at 127.0.0.1:6379/9 is
+# the server's cache), serves the big one with gunicorn (2 workers, DEBUG=0), logs in as each
+# demo persona and times every page against /healthz/; prints the table and writes
+# var/bench/latest.md and .json. Exits 1 when a page is over 10× /healthz/ or its query count
+# differs between the sizes. BENCH_RESEED=0 keeps both databases (migrate and measure only),
+# BENCH_REQUESTS sets the timed requests per page, BENCH_ONLY=programs:,admin: narrows it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/innocities_bench
+BENCH_RESEED ?= 1
+BENCH_REQUESTS ?= 15
+BENCH_ONLY ?=
+
+bench: sync
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_RESEED="$(BENCH_RESEED)" \
+		BENCH_REQUESTS="$(BENCH_REQUESTS)" BENCH_ONLY="$(BENCH_ONLY)" $(MANAGE) bench
 
 clean:
 	rm -rf var $(VENV)
