@@ -371,3 +371,37 @@ def test_a_task_search_finds_titles_and_the_programmes_municipality(world, as_pe
     assert list(client.get(url, {"q": "ale kick"}).context["cl"].result_list) == [ale_task]
     found = set(client.get(url, {"q": "lerum workshop"}).context["cl"].result_list)
     assert found == {workshop, lerum_task}
+
+
+def test_every_admin_list_draws_its_checkboxes_without_a_template_and_shows_50_rows(world):
+    """The row checkbox is Django's markup to the byte (the actions' JavaScript reads it), and
+    every admin, the libraries' too, pages by 50."""
+    from django import forms
+    from django.contrib.admin import helpers
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    user = f.UserFactory(full_name='Åsa "Ö" <Berg> & Co')
+    for model_admin in admin.site._registry.values():
+        assert model_admin.list_per_page == 50, type(model_admin)
+    model_admin = admin.site._registry[User]
+    djangos = forms.CheckboxInput(
+        {
+            "class": "action-select",
+            "aria-label": format_html(_("Select this object for an action - {}"), str(user)),
+        },
+        lambda value: False,
+    ).render(helpers.ACTION_CHECKBOX_NAME, str(user.pk))
+    assert model_admin.action_checkbox(user) == djangos
+
+
+def test_a_changelist_of_more_than_50_rows_shows_50_and_a_next_page(world, as_persona):
+    program = world.program
+    Task.objects.bulk_create(
+        Task(program=program, title=f"Uppgift {n}", due_on=dt.date(2026, 1, 1)) for n in range(60)
+    )
+    client = as_persona("admin")
+    answer = client.get(reverse("admin:programs_task_changelist"))
+    assert answer.status_code == 200
+    assert len(answer.context["cl"].result_list) == 50
+    assert answer.content.count(b'class="action-select"') == 50

@@ -11,9 +11,33 @@ from operator import or_
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext as _
+
+# Rows on a page of an admin list (Django's default is 100). At national scale drawing the rows
+# is most of a list's time (the queries are a few ms on the indexes): 50 rows halve it.
+LIST_PER_PAGE = 50
+
+
+def action_checkbox(self: admin.ModelAdmin, obj: Model) -> SafeString:
+    """Django's row checkbox for admin actions, the same markup written directly.
+
+    Django renders it through the form renderer's templates (``CheckboxInput.render``), once
+    per row: about a third of a changelist's CPU time. ``CoreConfig.ready`` puts this in its
+    place on ``ModelAdmin``, so every list, the apps' and the libraries', gets it.
+    """
+    return format_html(
+        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+        helpers.ACTION_CHECKBOX_NAME,
+        str(obj.pk),
+        format_html(_("Select this object for an action - {}"), str(obj)),
+    )
+
 
 # Up to this many related rows go into the search as a list of ids, which the foreign key's
 # index answers; more, and the search asks for them in a subquery instead.

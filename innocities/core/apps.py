@@ -20,3 +20,12 @@ class CoreConfig(AppConfig):
         from innocities.core import security_log
 
         security_log.connect()
+
+        # Every admin list, including those of the libraries (allauth, celery beat, sites):
+        # rows drawn without a template each, and 50 to a page (innocities.core.admin).
+        from django.contrib.admin import ModelAdmin
+
+        from innocities.core.admin import LIST_PER_PAGE, action_checkbox
+
+        ModelAdmin.action_checkbox = action_checkbox  # type: ignore[method-assign,assignment]
+        ModelAdmin.list_per_page = LIST_PER_PAGE
