@@ -124,6 +124,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form templates, with long selects written in Python (innocities/core/renderers.py).
+FORM_RENDERER = "innocities.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),

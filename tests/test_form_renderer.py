@@ -1,0 +1,62 @@
+"""The form renderer writes a select exactly as Django's templates do, only faster."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.utils.safestring import mark_safe
+
+from innocities.core.renderers import FormRenderer
+
+pytestmark = pytest.mark.django_db
+
+GROUPED = [
+    ("", "---------"),
+    ("Sverige", [("1", "Ale"), ("2", "Åre & Krokom"), ("3", mark_safe("<b>Bold</b>"))]),
+    ("Norge <øst>", [("4", 'Hamar "by"'), ("5", "Ås")]),
+]
+
+
+class Everything(forms.Form):
+    plain = forms.ChoiceField(choices=[("a", "A"), ("b", "<B>")], required=False)
+    grouped = forms.ChoiceField(choices=GROUPED, help_text="Pick one")
+    several = forms.MultipleChoiceField(choices=GROUPED, required=False)
+    flagged = forms.ChoiceField(
+        choices=[(1, "One"), (2, "Two")],
+        widget=forms.Select(attrs={"disabled": True, "data-x": "'q'", "hidden": False}),
+    )
+    numbers = forms.TypedChoiceField(choices=[(None, "none"), (0, "zero"), (1.5, "one and a half")])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"plain": "b", "grouped": "2", "several": ["1", "5"], "flagged": "2", "numbers": "0"},
+        {"grouped": "no such", "several": ["3"]},
+    ],
+)
+def test_every_select_is_the_markup_djangos_templates_write(data: dict | None) -> None:
+    ours, django = (
+        Everything(data, renderer=FormRenderer()),
+        Everything(data, renderer=DjangoTemplates()),
+    )
+    for name in Everything.base_fields:
+        assert str(ours[name]) == str(django[name]), name
+
+
+def test_the_portal_renders_forms_with_it() -> None:
+    assert settings.FORM_RENDERER == "innocities.core.renderers.FormRenderer"
+    assert isinstance(get_default_renderer(), FormRenderer)
+
+
+def test_a_select_with_its_own_option_template_is_left_to_django() -> None:
+    class Own(forms.Select):
+        option_template_name = "django/forms/widgets/input.html"
+
+    widget = Own(choices=[("a", "A")])
+    html = widget.render("x", "a", renderer=FormRenderer())
+    assert html == widget.render("x", "a", renderer=DjangoTemplates())
+    assert "<option" not in html
