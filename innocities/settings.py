@@ -137,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Every select of a form iterates its choices with .iterator(), which on PostgreSQL opens
+    # a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a list of ten
+    # rows. The portal reads nothing large enough to need one (and a pooler in transaction
+    # mode, should one be put in front, would refuse them).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the rate-limit counters, so it must be shared by every process and outlive a
