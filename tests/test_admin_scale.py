@@ -405,3 +405,53 @@ def test_a_changelist_of_more_than_50_rows_shows_50_and_a_next_page(world, as_pe
     assert answer.status_code == 200
     assert len(answer.context["cl"].result_list) == 50
     assert answer.content.count(b'class="action-select"') == 50
+
+
+# --- the list of apps on every admin page ---------------------------------------------------
+
+
+def _admin_request(user: User, path: str = "/admin/") -> Any:
+    request = RequestFactory().get(path)
+    request.user = user
+    return request
+
+
+def test_the_admin_is_the_portals_site_without_the_sidebar() -> None:
+    from innocities.core.admin_site import AdminSite
+
+    assert isinstance(admin.site, AdminSite)
+    assert admin.site.enable_nav_sidebar is False
+
+
+def test_the_app_list_is_worked_out_once_per_kind_of_reader(world) -> None:
+    """The second superuser's list costs no query and no permission check; a staff member
+    with one permission gets their own, not the superuser's."""
+    admin.site._app_lists.clear()
+    first = admin.site.get_app_list(_admin_request(world.admin))
+    other_superuser = f.UserFactory(is_staff=True, is_superuser=True)
+    with CaptureQueriesContext(connection) as queries:
+        again = admin.site.get_app_list(_admin_request(other_superuser))
+    assert again == first and again is not first
+    assert len(queries) == 0
+    models = {model["object_name"] for app in first for model in app["models"]}
+    assert {"Task", "Program", "Municipality"} <= models
+
+    clerk = f.UserFactory(is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    clerk.user_permissions.add(Permission.objects.get(codename="view_task"))
+    clerk = User.objects.get(pk=clerk.pk)  # no cached permissions
+    theirs = admin.site.get_app_list(_admin_request(clerk))
+    assert [model["object_name"] for app in theirs for model in app["models"]] == ["Task"]
+    # Changing the copy handed out changes nothing kept.
+    again[0]["models"].clear()
+    assert admin.site.get_app_list(_admin_request(world.admin)) == first
+
+
+def test_an_admin_page_still_lists_the_apps_on_the_index(world, as_persona) -> None:
+    page = as_persona("admin").get(reverse("admin:index")).content.decode()
+    assert reverse("admin:programs_task_changelist") in page
+    assert 'id="nav-sidebar"' not in page
+    changelist = as_persona("admin").get(reverse("admin:programs_task_changelist"))
+    assert changelist.status_code == 200
+    assert 'id="nav-sidebar"' not in changelist.content.decode()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +30,11 @@ class CoreConfig(AppConfig):
 
         ModelAdmin.action_checkbox = action_checkbox  # type: ignore[method-assign,assignment]
         ModelAdmin.list_per_page = LIST_PER_PAGE
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the portal's site (``innocities.core.admin_site``)."""
+
+    default = False  # this module's default is CoreConfig
+
+    default_site = "innocities.core.admin_site.AdminSite"
