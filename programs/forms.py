@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
@@ -308,6 +309,9 @@ class ProgramCreateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("People with a coordinator role in the chosen municipality."),
+        error_messages={
+            "invalid_choice": _("Only coordinators of the chosen municipality can be chosen.")
+        },
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -331,10 +335,39 @@ class ProgramCreateForm(forms.Form):
             municipalities = Municipality.objects.filter(pk__in=roles.managed_municipality_ids)
         self.fields["cluster"].queryset = clusters
         self.fields["municipality"].queryset = municipalities
+        self.fields["coordinators"].queryset = self._coordinators(municipalities)
+        # Choosing the municipality lists its coordinators in place (the page answers a GET
+        # with ?municipality= by listing them; htmx swaps that part in).
+        self.fields["municipality"].widget.attrs.update(
+            {
+                "hx-get": reverse("programs:create"),
+                "hx-trigger": "change",
+                "hx-target": "#div_id_coordinators",
+                "hx-select": "#div_id_coordinators",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def _chosen_municipality(self) -> str:
+        value = self.data.get("municipality") if self.is_bound else self.initial.get("municipality")
+        return str(value) if str(value or "").isdigit() else ""
+
+    def _coordinators(self, municipalities: QuerySet[Municipality]) -> QuerySet[User]:
+        """The chosen municipality's coordinators; with none chosen, those of every municipality
+        a manager may choose, and none for an administrator (any of 650 municipalities: the
+        list would hold thousands of people)."""
+        chosen = self._chosen_municipality()
+        if chosen:
+            municipalities = municipalities.filter(pk=chosen)
+        elif self.roles.is_admin:
+            municipalities = municipalities.none()
+            self.fields["coordinators"].help_text = _(
+                "Choose the municipality first: its coordinators are listed here."
+            )
         memberships = MunicipalityMembership.objects.filter(
             role=MunicipalityRole.COORDINATOR, municipality__in=municipalities
         )
-        self.fields["coordinators"].queryset = (
+        return (
             User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
             .prefetch_related(
                 Prefetch(
@@ -361,19 +394,6 @@ class ProgramCreateForm(forms.Form):
                 _("%(municipality)s is not a member of %(cluster)s.")
                 % {"municipality": municipality.name, "cluster": cluster.name},
             )
-        coordinators = data.get("coordinators")
-        if municipality and coordinators:
-            allowed = set(coordinator_candidates(municipality.pk).values_list("pk", flat=True))
-            strangers = [user for user in coordinators if user.pk not in allowed]
-            if strangers:
-                self.add_error(
-                    "coordinators",
-                    _("Not a coordinator of %(municipality)s: %(people)s.")
-                    % {
-                        "municipality": municipality.name,
-                        "people": ", ".join(user.get_full_name() for user in strangers),
-                    },
-                )
         return data
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from municipalities.models import MunicipalityRole
 from programs.models import ActivityKind, Program, ProgramStatus
@@ -119,6 +120,39 @@ def test_manager_chooses_only_members_of_the_clusters_they_manage(world, as_pers
     # Coordinators are named with their municipality; Lerum's are not offered.
     assert list(form.fields["coordinators"].queryset) == [world.coordinator]
     assert "Cora Coordinator (Ale)" in response.content.decode()
+
+
+def test_admin_sees_the_chosen_municipalitys_coordinators_only(
+    world, as_persona, template, alingsas_coordinator
+):
+    """An administrator may choose any municipality (650 at national scale): the coordinators
+    come with the choice, not all at once."""
+    admin = as_persona("admin")
+    unchosen = admin.get(CREATE_URL)
+    assert list(unchosen.context["form"].fields["coordinators"].queryset) == []
+    with translation.override("en"):
+        assert "Choose the municipality first" in admin.get(CREATE_URL).content.decode()
+    chosen = admin.get(CREATE_URL, {"municipality": world.alingsas.pk})
+    assert list(chosen.context["form"].fields["coordinators"].queryset) == [alingsas_coordinator]
+    # What htmx swaps in when the municipality changes.
+    page = chosen.content.decode()
+    assert 'id="div_id_coordinators"' in page
+    assert 'hx-select="#div_id_coordinators"' in page
+    assert "Alma Alingsås (Alingsås)" in page
+
+
+def test_a_coordinator_of_another_municipality_is_refused_with_a_message(
+    world, as_persona, template
+):
+    with translation.override("en"):
+        response = as_persona("admin").post(
+            CREATE_URL, create_data(world, template, coordinators=[world.coordinator.pk])
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["coordinators"] == [
+        "Only coordinators of the chosen municipality can be chosen."
+    ]
+    assert Program.objects.count() == 2
 
 
 def test_create_form_is_prefilled_from_the_dashboard_link(world, as_persona, template):
