@@ -250,13 +250,25 @@ def tailoring_basis(*, municipality: Municipality, roles: Roles) -> TailoringBas
     )
 
 
-def tailoring_candidates(roles: Roles) -> list[Municipality]:
+def tailoring_candidates(roles: Roles, *, search: str = "") -> QuerySet[Municipality]:
     """Municipalities a person may tailor programmes for (open members of the clusters they
-    manage; for administrators, of any cluster), each with ``latest_round_closed_at``,
-    ``need_count``, ``member_clusters`` and ``current_programs``. Three queries."""
+    manage; for administrators, of any cluster), by name. ``search`` keeps those whose name
+    contains it. ``with_tailoring_facts`` adds what the index shows to a page of them."""
     open_memberships = ClusterMembership.objects.current()
     if not roles.is_admin:
         open_memberships = open_memberships.filter(cluster_id__in=roles.managed_cluster_ids)
+    municipalities = Municipality.objects.filter(pk__in=open_memberships.values("municipality_id"))
+    if search:
+        municipalities = municipalities.filter(name__icontains=search)
+    return municipalities.order_by("name", "pk")
+
+
+def with_tailoring_facts(
+    municipalities: Sequence[Municipality], roles: Roles
+) -> list[Municipality]:
+    """The same municipalities, in order, each with ``latest_round_closed_at``,
+    ``need_count``, ``member_clusters`` and ``current_programs``: three queries, for the page
+    alone (counted over all 650, the needs and rounds cost more than the page)."""
     closed = AssessmentRound.objects.filter(
         municipality=OuterRef("pk"), status=RoundStatus.CLOSED
     ).order_by("-closed_at", "-pk")
@@ -266,8 +278,8 @@ def tailoring_candidates(roles: Roles) -> list[Municipality]:
     if not roles.is_admin:
         clusters = clusters.filter(cluster_id__in=roles.managed_cluster_ids)
         programs = programs.filter(cluster_id__in=roles.managed_cluster_ids)
-    return list(
-        Municipality.objects.filter(pk__in=open_memberships.values("municipality_id"))
+    found = (
+        Municipality.objects.filter(pk__in=[municipality.pk for municipality in municipalities])
         .annotate(
             latest_round_closed_at=Subquery(closed.values("closed_at")[:1]),
             need_count=Count("needs", distinct=True),
@@ -284,5 +296,6 @@ def tailoring_candidates(roles: Roles) -> list[Municipality]:
                 to_attr="current_programs",
             ),
         )
-        .order_by("name")
+        .in_bulk()
     )
+    return [found[municipality.pk] for municipality in municipalities]

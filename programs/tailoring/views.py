@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -26,16 +27,39 @@ from innocities.core.languages import municipality_language, reader_language
 from innocities.core.permissions import Level, admin_or_manager_required, roles_for
 from municipalities.permissions import get_municipality_for_user
 from programs.tailoring.forms import NEW, TailoringForm
-from programs.tailoring.selectors import tailoring_basis, tailoring_candidates
+from programs.tailoring.selectors import (
+    tailoring_basis,
+    tailoring_candidates,
+    with_tailoring_facts,
+)
 from programs.tailoring.services import plan_modules, program_create_tailored, program_extend
 from programs.workdays import closed_reason
+
+# Municipalities on a page of the index: an administrator may tailor for all 650.
+PAGE_SIZE = 25
 
 
 @require_GET
 @admin_or_manager_required
 def index(request: HttpRequest) -> HttpResponse:
-    candidates = tailoring_candidates(roles_for(request))
-    return render(request, "tailoring/index.html", {"municipalities": candidates})
+    search = request.GET.get("q", "").strip()[:100]
+    roles = roles_for(request)
+    candidates = tailoring_candidates(roles, search=search)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_tailoring_facts(page.object_list, roles)
+    query = QueryDict(mutable=True)
+    if search:
+        query["q"] = search
+    return render(
+        request,
+        "tailoring/index.html",
+        {
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "query": query.urlencode(),
+            "search": search,
+        },
+    )
 
 
 def _schedule(form: TailoringForm) -> list[dict[str, Any]]:

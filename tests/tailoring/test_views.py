@@ -568,3 +568,25 @@ def test_a_norwegian_municipality_gets_its_programme_in_norwegian(world, library
         assert program.title == gettext("%(municipality)s: tailored programme") % {
             "municipality": "Voss"
         }
+
+
+def test_the_index_comes_in_pages_and_finds_a_municipality_by_name(world, as_persona):
+    """An administrator may tailor for every member municipality (650 at national scale)."""
+    from programs.tailoring.views import PAGE_SIZE
+
+    for index in range(PAGE_SIZE):
+        municipality = f.MunicipalityFactory(name=f"Ödeby {index:02}", code=f"8{index:03}")
+        f.ClusterMembershipFactory(cluster=world.cluster_a, municipality=municipality)
+    admin = as_persona("admin")
+    first = admin.get(reverse("tailoring:index"))
+    assert len(first.context["page"].object_list) == PAGE_SIZE
+    assert 'rel="next"' in first.content.decode()
+    last = admin.get(reverse("tailoring:index"), {"page": 2}).content.decode()
+    assert "Ödeby 24" in last and "Ale" not in last
+
+    found = admin.get(reverse("tailoring:index"), {"q": "ödeby 0"})
+    names = [municipality.name for municipality in found.context["page"].object_list]
+    assert names == [f"Ödeby 0{index}" for index in range(10)]
+    with translation.override("en"):
+        nothing = admin.get(reverse("tailoring:index"), {"q": "Atlantis"}).content.decode()
+    assert "has “Atlantis” in its name" in nothing
