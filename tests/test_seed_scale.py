@@ -201,6 +201,15 @@ def test_first_run_prints_rows_per_model_and_the_time(seeded):
     assert "outbox" in seeded
 
 
+def test_the_planner_knows_the_rows_it_wrote(seeded):
+    """ANALYZE after the load (autovacuum may be off, or late): PostgreSQL plans by these."""
+    assert "vacuum and analyze" in seeded
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'programs_task'")
+        (estimated,) = cursor.fetchone()
+    assert estimated == pytest.approx(Task.objects.count(), rel=0.2)
+
+
 def test_second_run_does_nothing_and_says_so(seeded):
     before = counts()
     output = seed("--scale", str(SCALE), "--force")
