@@ -16,6 +16,9 @@ admin.site.site_title = _("Innocities")
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
+    # First: the admin resolves a link of every row of a filtered list (to carry the filters
+    # over), and each resolve walked every portal pattern before it reached the admin's.
+    path("admin/", admin.site.urls),
     # The portal's cross-app pages: the dashboard, /municipalities/ and /municipalities/<pk>/,
     # /clusters/<pk>/ and its benchmark. The apps' own pages are included below.
     path("", include("innocities.portal.urls")),
@@ -42,7 +45,6 @@ urlpatterns = [
     path("notifications/", include("innocities.notifications.urls")),
     path("reports/", include("innocities.reports.urls")),
     path("calendar/", include("innocities.feeds.urls")),
-    path("admin/", admin.site.urls),
 ]
 
 handler400 = "innocities.core.views.error_400"
