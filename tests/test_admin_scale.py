@@ -357,6 +357,20 @@ def test_a_task_search_can_read_the_trigram_and_programme_indexes(many_tasks, as
     assert "Seq Scan on programs_task" not in plan, plan
 
 
+@postgresql_only
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [(Milestone, "milestone_title_trgm"), (ProgramModule, "program_module_title_trgm")],
+)
+def test_milestone_and_module_searches_can_read_their_trigram_index(world, model, index):
+    """As the tasks' (above): the admin's title search on those tables fits the index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = model.objects.filter(title__icontains="workshop").explain()
+    assert index in plan, plan
+
+
 def test_a_task_search_finds_titles_and_the_programmes_municipality(world, as_persona):
     ale_task = f.TaskFactory(program=world.program, title="Kick-off")
     workshop = f.TaskFactory(program=world.other_program, title="Workshop with Ale's partners")
