@@ -151,6 +151,8 @@ class Lesson(models.Model):
             models.Index(fields=["municipality", "created_at"], name="lesson_municipality_created"),
             models.Index(fields=["cluster", "created_at"], name="lesson_cluster_created"),
             models.Index(fields=["theme_key"], name="lesson_theme_key"),
+            # The search's order: its page of 20 is read newest first, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="lesson_newest"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -184,10 +184,17 @@ def known_themes(roles: Roles) -> list[str]:
 
 
 def lesson_municipalities(roles: Roles) -> QuerySet[Municipality]:
-    """The municipalities whose lessons ``roles`` may read (for the search's filter)."""
-    return Municipality.objects.filter(
-        pk__in=visible_lessons(roles).filter(municipality__isnull=False).values("municipality_id")
-    ).order_by("name")
+    """The municipalities whose lessons ``roles`` may read (for the search's filter), with
+    their names only: up to 650 options, each a model instance."""
+    return (
+        Municipality.objects.filter(
+            pk__in=visible_lessons(roles)
+            .filter(municipality__isnull=False)
+            .values("municipality_id")
+        )
+        .only("pk", "name")
+        .order_by("name")
+    )
 
 
 def lessons_for_initiative(initiative: Initiative, roles: Roles) -> list[Lesson]:
