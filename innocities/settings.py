@@ -327,6 +327,10 @@ PLANNING_HOLIDAY_WEEKS = frozenset(
 
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# An unfiltered admin list of a table with more rows than this (by PostgreSQL's statistics)
+# shows "about N" rather than counting them all on every page (innocities.core.admin).
+ADMIN_ESTIMATED_COUNT_ABOVE = env.int("ADMIN_ESTIMATED_COUNT_ABOVE", default=50_000)
+
 # Outbox retention: sent, cancelled, replaced and failed reminders are deleted by a nightly job
 # once this many days old (innocities.notifications.services.retention); 396 days is about 13
 # months, so a year ago's reminders can still be looked up. The scan never reminds of a date

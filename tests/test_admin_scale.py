@@ -28,7 +28,7 @@ from django.forms import ModelChoiceField
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clusters.models import ClusterMembership, Meeting, MeetingParticipant, RosterEntry
 from innocities.accounts.models import User
@@ -469,3 +469,36 @@ def test_an_admin_page_still_lists_the_apps_on_the_index(world, as_persona) -> N
     changelist = as_persona("admin").get(reverse("admin:programs_task_changelist"))
     assert changelist.status_code == 200
     assert 'id="nav-sidebar"' not in changelist.content.decode()
+
+
+# --- counting a large table -------------------------------------------------------------------
+
+
+@postgresql_only
+def test_an_unfiltered_list_of_a_large_table_counts_from_the_estimate(world, as_persona, settings):
+    """Above the threshold by PostgreSQL's statistics, the list says "about" and runs no
+    COUNT(*); a search counts exactly."""
+    program = f.ProgramFactory(municipality=world.ale, cluster=world.cluster_a)
+    for index in range(12):
+        f.TaskFactory(program=program, title=f"Uppgift {index}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE programs_task")
+    settings.ADMIN_ESTIMATED_COUNT_ABOVE = 5
+    client = as_persona("admin")
+    url = reverse("admin:programs_task_changelist")
+    with translation.override("en"), CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.context["cl"].paginator.estimated is True
+    assert f"about {Task.objects.count()} tasks" in page.content.decode()
+    assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "programs_task"' in q["sql"]]
+
+    with translation.override("en"):
+        searched = client.get(url, {"q": "Uppgift 1"})
+    assert searched.context["cl"].paginator.estimated is False
+    assert "about" not in searched.content.decode().split('class="paginator"')[1][:200]
+    assert searched.context["cl"].result_count == 3  # 1, 10, 11
+
+    settings.ADMIN_ESTIMATED_COUNT_ABOVE = 10_000
+    small = client.get(url)
+    assert small.context["cl"].paginator.estimated is False
+    assert small.context["cl"].result_count == Task.objects.count()

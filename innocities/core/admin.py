@@ -10,10 +10,14 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
@@ -37,6 +41,45 @@ def action_checkbox(self: admin.ModelAdmin, obj: Model) -> SafeString:
         str(obj.pk),
         format_html(_("Select this object for an action - {}"), str(obj)),
     )
+
+
+class EstimatedCountPaginator(Paginator):
+    """The admin's paginator: an unfiltered list of a large table counts from the planner's
+    estimate instead of ``COUNT(*)``.
+
+    Counting the 300,000 rows of the outbox took 13 ms of every page of its list (the rows
+    themselves 1 ms). On PostgreSQL, a list without a filter or a search whose table holds
+    more than ``ADMIN_ESTIMATED_COUNT_ABOVE`` rows by the statistics (``pg_class.reltuples``,
+    kept by ANALYZE and autovacuum) is counted from them, and the list says "about";
+    a filtered list, a smaller table and SQLite count exactly. The last page may then come
+    out a little short or empty; every row stays reachable by sorting and filtering.
+    """
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        estimate = self._estimate()
+        if estimate is not None and estimate > settings.ADMIN_ESTIMATED_COUNT_ABOVE:
+            self.estimated = True
+            return estimate
+        return super().count
+
+    def _estimate(self) -> int | None:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet) or queryset.query.where or queryset.query.distinct:
+            return None
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                [connection.ops.quote_name(queryset.model._meta.db_table)],
+            )
+            found = cursor.fetchone()
+        # -1: never analysed (PostgreSQL 14 and later); None: no such table.
+        return found[0] if found and found[0] >= 0 else None
 
 
 # Up to this many related rows go into the search as a list of ids, which the foreign key's

@@ -23,13 +23,15 @@ class CoreConfig(AppConfig):
         security_log.connect()
 
         # Every admin list, including those of the libraries (allauth, celery beat, sites):
-        # rows drawn without a template each, and 50 to a page (innocities.core.admin).
+        # rows drawn without a template each, 50 to a page, and an unfiltered list of a large
+        # table counted from PostgreSQL's estimate (innocities.core.admin).
         from django.contrib.admin import ModelAdmin
 
-        from innocities.core.admin import LIST_PER_PAGE, action_checkbox
+        from innocities.core.admin import LIST_PER_PAGE, EstimatedCountPaginator, action_checkbox
 
         ModelAdmin.action_checkbox = action_checkbox  # type: ignore[method-assign,assignment]
         ModelAdmin.list_per_page = LIST_PER_PAGE
+        ModelAdmin.paginator = EstimatedCountPaginator
 
 
 class AdminConfig(admin_apps.AdminConfig):
