@@ -502,3 +502,35 @@ def test_an_unfiltered_list_of_a_large_table_counts_from_the_estimate(world, as_
     small = client.get(url)
     assert small.context["cl"].paginator.estimated is False
     assert small.context["cl"].result_count == Task.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("url", "popup", "to_field"),
+    [
+        ("/admin/programs/task/12/change/", False, None),
+        ("/admin/programs/task/12/change/?x=1", True, "id"),
+        ("/admin/programs/task/", False, None),
+        ("/admin/programs/task/?o=1", False, None),
+        ("/admin/programs/task/%C3%A5/change/", False, None),
+        ("/nowhere/", False, None),
+    ],
+)
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"preserved_filters": "_changelist_filters=q%3DAle%26status%3Dopen"},
+        {"preserved_filters": "_changelist_filters=q%3DAle", "preserved_qsl": [("p", "2")]},
+        {"preserved_filters": ""},
+        {},
+    ],
+)
+def test_a_rows_link_carries_the_filters_as_djangos_own_code_does(url, popup, to_field, context):
+    from django.contrib.admin.templatetags import admin_list, admin_urls
+
+    from innocities.core.admin import add_preserved_filters
+
+    assert admin_list.add_preserved_filters is add_preserved_filters
+    context = {"opts": Task._meta, **context}
+    assert add_preserved_filters(context, url, popup, to_field) == (
+        admin_urls.add_preserved_filters(context, url, popup, to_field)
+    )

@@ -33,6 +33,12 @@ class CoreConfig(AppConfig):
         ModelAdmin.list_per_page = LIST_PER_PAGE
         ModelAdmin.paginator = EstimatedCountPaginator
 
+        from django.contrib.admin.templatetags import admin_list
+
+        from innocities.core.admin import add_preserved_filters
+
+        admin_list.add_preserved_filters = add_preserved_filters  # type: ignore[assignment]
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin with the portal's site (``innocities.core.admin_site``)."""
