@@ -63,27 +63,30 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        estimate = self._estimate()
-        if estimate is not None and estimate > settings.ADMIN_ESTIMATED_COUNT_ABOVE:
-            self.estimated = True
-            return estimate
-        return super().count
-
-    def _estimate(self) -> int | None:
         queryset = self.object_list
-        if not isinstance(queryset, QuerySet) or queryset.query.where or queryset.query.distinct:
-            return None
+        if (
+            not isinstance(queryset, QuerySet)
+            or queryset.query.where
+            or queryset.query.distinct
+            or connections[queryset.db].vendor != "postgresql"
+        ):
+            return super().count
         connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
-            return None
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        # One query either way: PostgreSQL runs the COUNT(*) only when the CASE reaches it.
+        # reltuples is -1 for a table never analysed, which is then counted too.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                [connection.ops.quote_name(queryset.model._meta.db_table)],
+                "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint "
+                f"ELSE (SELECT COUNT(*) FROM {table}) END, reltuples > %s "
+                "FROM pg_class WHERE oid = to_regclass(%s)",
+                [settings.ADMIN_ESTIMATED_COUNT_ABOVE] * 2 + [table],
             )
             found = cursor.fetchone()
-        # -1: never analysed (PostgreSQL 14 and later); None: no such table.
-        return found[0] if found and found[0] >= 0 else None
+        if found is None:
+            return super().count
+        count, self.estimated = found
+        return int(count)
 
 
 def add_preserved_filters(
