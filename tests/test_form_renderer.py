@@ -28,23 +28,45 @@ class Everything(forms.Form):
         widget=forms.Select(attrs={"disabled": True, "data-x": "'q'", "hidden": False}),
     )
     numbers = forms.TypedChoiceField(choices=[(None, "none"), (0, "zero"), (1.5, "one and a half")])
+    radios = forms.ChoiceField(
+        choices=GROUPED[1:], widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+    boxes = forms.MultipleChoiceField(
+        choices=[("x", "<X>"), ("y", mark_safe("<i>Y</i>"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    unlabelled = forms.ChoiceField(choices=[("", "–"), ("1", "Ett")], widget=forms.RadioSelect)
 
 
 @pytest.mark.parametrize(
     "data",
     [
         None,
-        {"plain": "b", "grouped": "2", "several": ["1", "5"], "flagged": "2", "numbers": "0"},
-        {"grouped": "no such", "several": ["3"]},
+        {
+            "plain": "b",
+            "grouped": "2",
+            "several": ["1", "5"],
+            "flagged": "2",
+            "numbers": "0",
+            "radios": "4",
+            "boxes": ["x", "y"],
+            "unlabelled": "",
+        },
+        {"grouped": "no such", "several": ["3"], "radios": "<script>", "boxes": ["z"]},
     ],
 )
-def test_every_select_is_the_markup_djangos_templates_write(data: dict | None) -> None:
-    ours, django = (
-        Everything(data, renderer=FormRenderer()),
-        Everything(data, renderer=DjangoTemplates()),
-    )
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_every_select_is_the_markup_djangos_templates_write(data: dict | None, auto_id) -> None:
+    ours = Everything(data, renderer=FormRenderer(), auto_id=auto_id)
+    django = Everything(data, renderer=DjangoTemplates(), auto_id=auto_id)
     for name in Everything.base_fields:
         assert str(ours[name]) == str(django[name]), name
+        # Each choice drawn alone, as crispy-forms draws radio buttons and checkboxes.
+        for mine, theirs in zip(ours[name].subwidgets, django[name].subwidgets, strict=True):
+            assert mine.tag() == theirs.tag(), name
+            assert mine.tag(wrap_label=True) == theirs.tag(wrap_label=True), name
+            assert str(mine) == str(theirs), name
 
 
 def test_the_portal_renders_forms_with_it() -> None:
