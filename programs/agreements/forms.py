@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innocities.core.forms import DateInput, limit_length
+from municipalities.models import Organisation
 from programs.agreements.files import check_signed_copy, max_bytes
 from programs.agreements.models import TERMS, AgreementParty, PilotAgreement
 from programs.agreements.selectors import eligible_parties
@@ -103,8 +104,11 @@ class PartyForm(forms.ModelForm):
             "responsibilities": forms.Textarea(attrs={"rows": 3}),
         }
 
+    eligible: list[Organisation]
+
     def __init__(self, *args: Any, initiative: Initiative | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.eligible = []
         if self.instance.pk:
             del self.fields["organisation"]
         else:
@@ -118,6 +122,13 @@ class PartyForm(forms.ModelForm):
                 "Choose one of the initiative's partners or of its municipality's own "
                 "organisations that is not a party yet."
             )
+            # Read once, for the page's "is there anyone left to add" and the select alike:
+            # one query whether or not any are left.
+            self.eligible = list(field.queryset)
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((choice.pk, field.label_from_instance(choice)) for choice in self.eligible),
+            ]
         self.fields["contribution"].required = True
         for name in ("contribution", "responsibilities"):
             limit_length(self.fields[name])
