@@ -1,6 +1,9 @@
-"""What the admins of large tables share: a search that stays on the indexes.
+"""What the admins of large tables share: rows drawn without a template each, 50 to a page, a
+count from PostgreSQL's estimate for an unfiltered list of a big table, row links that carry
+the filters without resolving each, and a search that stays on the indexes.
 
-Nothing is registered here; the apps' admins use it.
+Nothing is registered here: the apps' admins use the search, ``CoreConfig.ready`` puts the rest
+on every ``ModelAdmin`` (the libraries' too).
 """
 
 from __future__ import annotations

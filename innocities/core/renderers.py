@@ -95,7 +95,9 @@ def _plain_options(widget: Mapping[str, Any]) -> bool:
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's template renderer; selects with Django's own option template are written here."""
+    """Django's template renderer; selects whose options use Django's own option template, and
+    radio buttons and checkboxes drawn alone, are written here. (An installed app that shipped
+    its own copy of these templates would be passed over: none of the portal's does.)"""
 
     def render(
         self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
