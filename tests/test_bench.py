@@ -22,7 +22,6 @@ from innocities.demo.bench.pages import (
     admin_lines,
     changelist_names,
     measure_pages,
-    measure_paths,
     unresolved_names,
     url_names,
 )
@@ -117,25 +116,6 @@ def test_a_programme_page_is_measured_on_the_biggest_programme_the_persona_reads
 
     (page,) = result.pages
     assert page.path == f"/programmes/{bigger.pk}/"
-
-
-def test_a_page_is_measured_again_at_a_path_given_and_only_where_it_answers(furnished_world):
-    """The bench measures the small database again at the big one's paths (each database
-    picks its own biggest objects), so the two query counts are of the same page."""
-    world = furnished_world
-    other = f.ProgramFactory(municipality=world.lerum, cluster=world.cluster_b, title="Lerum's")
-    pages = [
-        {"persona": "viewer", "name": "programs:detail", "label": "programs:detail", "path": path}
-        for path in (f"/programmes/{world.program.pk}/", f"/programmes/{other.pk}/")
-    ]
-    result = measure_paths({"viewer": world.viewer}, pages)
-
-    # Ale's viewer reads Ale's programme; Lerum's answers 404 and is left out, not an error.
-    assert [(page.path, page.persona) for page in result.pages] == [
-        (f"/programmes/{world.program.pk}/", "viewer")
-    ]
-    assert result.pages[0].queries > 0
-    assert result.errors == []
 
 
 def _row(**overrides):

@@ -274,30 +274,6 @@ def _measure_line(
     return page, status
 
 
-def measure_paths(
-    people: Mapping[str, User | None], pages: Sequence[Mapping[str, Any]]
-) -> PagesResult:
-    """Each of ``pages`` (dicts as ``page_dicts`` writes them) measured again at its own path
-    as its persona; those that do not answer 200 here are left out.
-
-    The bench picks each persona's biggest objects on each database, so the two sizes may
-    show a page for different objects; measured again on the small database at the big one's
-    path (where that object exists and the persona may open it), the two query counts are of
-    the same page.
-    """
-    result = PagesResult()
-    clients: dict[str, Client] = {}
-    for page in pages:
-        persona = page["persona"]
-        if persona not in clients:
-            clients[persona] = Client(REMOTE_ADDR=CLIENT_ADDRESSES.get(persona, "127.0.0.1"))
-            if people.get(persona) is not None:
-                clients[persona].force_login(people[persona])
-        line = Line(page["name"], page["label"], page["path"])
-        _measure_line(clients[persona], persona, line, result, True, quiet=True)
-    return result
-
-
 def demo_people() -> dict[str, User | None]:
     users = {user.email: user for user in User.objects.filter(email__in=PERSONAS.values())}
     missing = [email for email in PERSONAS.values() if email and email not in users]

@@ -179,12 +179,12 @@ class Bench:
 
     # The in-process passes, each in a child process on its own database.
 
-    def phase(self, phase: str, url: str, *extra: str) -> dict[str, Any]:
+    def phase(self, phase: str, url: str) -> dict[str, Any]:
         name = _database_name(url)
         output = self.config.output_dir / f"{phase}-{name}.json"
         log = self.config.output_dir / f"{phase}-{name}.log"
         log.unlink(missing_ok=True)
-        args = ["bench", "--phase", phase, "--output", str(output), *extra]
+        args = ["bench", "--phase", phase, "--output", str(output)]
         for part in self.config.only:
             args += ["--only", part]
         self.manage(self.env(url, debug=False), *args, log=log)
@@ -196,29 +196,6 @@ class Bench:
             shown = ", ".join(f"{persona} {count}" for persona, count in counts.items())
             self.say(f"    {name}: {len(result['pages'])} pages ({shown}); log: {log.name}")
         return result
-
-    def same_objects(self, big: dict[str, Any], small: dict[str, Any]) -> None:
-        """Where the small database showed a page for other objects than the big one (each
-        picks its own biggest), measure it again there at the big one's path; where that
-        answers 200, its queries replace the small database's (same page, same objects)."""
-        own = {(page["label"], page["persona"]): page for page in small["pages"]}
-        other = [
-            page
-            for page in big["pages"]
-            if (mine := own.get((page["label"], page["persona"]))) and mine["path"] != page["path"]
-        ]
-        if not other:
-            return
-        given = self.config.output_dir / "paths-input.json"
-        given.write_text(json.dumps(other, ensure_ascii=False))
-        again = self.phase("paths", self.config.small_database_url, "--input", str(given))
-        for page in again["pages"]:
-            own[(page["label"], page["persona"])] = page
-        small["pages"] = list(own.values())
-        self.say(
-            f"    {len(again['pages'])} of {len(other)} pages measured again on the small "
-            "database for the big one's objects"
-        )
 
     # The server.
 
@@ -265,7 +242,6 @@ class Bench:
         with self.stage("pages and query counts, both databases"), ThreadPoolExecutor(2) as pool:
             big_job, small_job = (pool.submit(self.phase, "pages", url) for url in (big, small))
             big_pages, small_pages = big_job.result(), small_job.result()
-            self.same_objects(big_pages, small_pages)
         # The scan is timed: one database after the other.
         with self.stage("reminder scan, both databases"):
             scans = {"big": self.phase("scan", big), "small": self.phase("scan", small)}

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from innocities.demo.bench.pages import demo_people, measure_pages, measure_paths, page_dicts
+from innocities.demo.bench.pages import demo_people, measure_pages, page_dicts
 from innocities.demo.bench.run import Bench, BenchConfig, BenchError, small_url_for
 from innocities.demo.bench.scan import measure_scan
 
@@ -75,13 +75,12 @@ class Command(BaseCommand):
             help="The server's cache (BENCH_REDIS_URL; default redis://127.0.0.1:6379/9).",
         )
         # The passes the bench runs in child processes, one per database; not for people.
-        parser.add_argument("--phase", choices=("pages", "paths", "scan"), help=argparse.SUPPRESS)
+        parser.add_argument("--phase", choices=("pages", "scan"), help=argparse.SUPPRESS)
         parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
-        parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["phase"]:
-            self._phase(options["phase"], options["output"], options["only"], options["input"])
+            self._phase(options["phase"], options["output"], options["only"])
             return
         url = options["database_url"]
         config = BenchConfig(
@@ -101,16 +100,11 @@ class Command(BaseCommand):
         if status:
             raise CommandError("Some pages are out of bounds (✗ above).", returncode=status)
 
-    def _phase(self, phase: str, output: Path | None, only: list[str], given: Path | None) -> None:
+    def _phase(self, phase: str, output: Path | None, only: list[str]) -> None:
         if output is None:
             raise CommandError("--phase needs --output")
         if phase == "pages":
             result = page_dicts(measure_pages(demo_people(), only=only, stdout=self.stdout))
-        elif phase == "paths":
-            if given is None:
-                raise CommandError("--phase paths needs --input")
-            pages = json.loads(given.read_text())
-            result = page_dicts(measure_paths(demo_people(), pages))
         else:
             result = measure_scan()
         output.write_text(json.dumps(result, ensure_ascii=False))
