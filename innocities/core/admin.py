@@ -8,6 +8,7 @@ on every ``ModelAdmin`` (the libraries' too).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from functools import reduce
 from operator import or_
@@ -23,7 +24,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -121,11 +122,20 @@ def add_preserved_filters(
 
 
 def _is_changelist(opts: Any, url: str) -> bool:
+    own = _changelist_path(opts.app_label, opts.model_name, get_script_prefix(), get_urlconf())
+    # None: not reversible here; let Django decide.
+    return own is None or unquote(urlsplit(url).path) == own
+
+
+@functools.lru_cache(maxsize=512)
+def _changelist_path(
+    app_label: str, model_name: str, _prefix: str, _urlconf: str | None
+) -> str | None:
+    """The list's own path, reversed once per model, URL prefix and URLconf (not once a row)."""
     try:
-        own = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return unquote(reverse(f"admin:{app_label}_{model_name}_changelist"))
     except NoReverseMatch:
-        return True  # let Django decide
-    return unquote(urlsplit(url).path) == unquote(own)
+        return None
 
 
 # Up to this many related rows go into the search as a list of ids, which the foreign key's
