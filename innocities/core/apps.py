@@ -35,9 +35,10 @@ class CoreConfig(AppConfig):
 
         from django.contrib.admin.templatetags import admin_list
 
-        from innocities.core.admin import add_preserved_filters
+        from innocities.core.admin import add_preserved_filters, results
 
         admin_list.add_preserved_filters = add_preserved_filters  # type: ignore[assignment]
+        admin_list.results = results  # type: ignore[assignment]
 
 
 class AdminConfig(admin_apps.AdminConfig):
