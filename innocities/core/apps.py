@@ -22,6 +22,11 @@ class CoreConfig(AppConfig):
 
         security_log.connect()
 
+        # Every model's get_FOO_display reads its field's labels gathered once (core.choices).
+        from innocities.core import choices
+
+        choices.install()
+
         # Every admin list, including those of the libraries (allauth, celery beat, sites):
         # rows drawn without a template each, 50 to a page, and an unfiltered list of a large
         # table counted from PostgreSQL's estimate (innocities.core.admin).
