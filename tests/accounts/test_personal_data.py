@@ -3,6 +3,7 @@ administrator's export and erasure, and the record of processing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -157,6 +158,32 @@ def test_my_data_page_shows_the_persons_own_data(world):
     # Nobody else's.
     assert "Lerum mobility pilot" not in page
     assert "Vera Viewer" not in page
+
+
+def test_my_data_page_shows_times_in_the_readers_zone_and_text_escaped(world):
+    """Times to the minute in the reader's zone and format (not 2026-03-04 07:15:00.123456+00:00),
+    dates as dates, yes and no in words, and what a person wrote escaped with its line breaks."""
+    coordinator = world.coordinator
+    coordinator.language = "sv"
+    coordinator.time_zone = "Europe/Stockholm"
+    coordinator.date_joined = dt.datetime(2026, 3, 4, 7, 15, 30, 123456, tzinfo=dt.UTC)
+    coordinator.save()
+    f.TaskFactory(
+        program=world.program,
+        owner=coordinator,
+        title="Bjud in <b>alla</b>",
+        due_on=dt.date(2026, 5, 17),
+    )
+    f.ProgressUpdateFactory(program=world.program, author=coordinator, achieved="Rad ett\nRad två")
+
+    page = client_for(world, "coordinator").get(reverse("portal:my_data")).content.decode()
+
+    assert "<td>2026-03-04 08:15</td>" in page  # UTC+1 in March, sv's format
+    assert "07:15:30" not in page and "+00:00" not in page
+    assert "<td>2026-05-17</td>" in page
+    assert "<td>ja</td>" in page
+    assert "Bjud in &lt;b&gt;alla&lt;/b&gt;" in page
+    assert "Rad ett<br>Rad två" in page
 
 
 def test_my_data_json_is_a_download_of_the_same_data_without_secrets(world, caplog):
