@@ -16,7 +16,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -40,18 +39,8 @@ from innocities.notifications.services import reminders_release_now, reminders_s
 from innocities.notifications.tasks import dispatch_due, scan_reminders
 from programs.models import ItemStatus, Task
 from tests import factories as f
-from tests.conftest import skip_or_fail
-from tests.services import (
-    ManagedProcess,
-    child_env,
-    database_url,
-    filemail_url,
-    redis_answers,
-    start_celery_worker,
-    start_process,
-    wait_for,
-)
-from tests.test_celery_worker import _messages
+from tests.services import ManagedProcess, start_process, wait_for
+from tests.workers import received_mail, shared_services_env, start_workers, wait_for_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,23 +55,10 @@ def shared_env(tmp_path: Path) -> dict[str, str]:
     """What every process of the "machines" gets: the test database, this test process's own
     Redis database as broker and cache (as compose gives each container ``redis``), and one mail
     folder, as if every worker handed its mail to the same SMTP server."""
-    if connection.vendor != "postgresql":
-        skip_or_fail(
-            "the multi-machine tests need PostgreSQL (DATABASE_URL=postgres://…): the other "
-            f"processes cannot see this run's {connection.vendor} test database"
-        )
-    redis_url = settings.CELERY_BROKER_URL
-    if not redis_url.startswith(("redis://", "rediss://")):
-        skip_or_fail(f"the multi-machine tests need a Redis broker (CELERY_BROKER_URL={redis_url})")
-    if not redis_answers(redis_url):
-        skip_or_fail(f"Redis at {redis_url} does not answer PING")
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    return child_env(
-        DATABASE_URL=database_url(connection.settings_dict),
-        CELERY_BROKER_URL=redis_url,
-        CACHE_URL=redis_url,
-        EMAIL_URL=filemail_url(mail_dir),
+    return shared_services_env(
+        tmp_path,
+        needed_by="the multi-machine tests",
+        CACHE_URL=settings.CELERY_BROKER_URL,
         ALLOWED_HOSTS="127.0.0.1",
     )
 
@@ -238,18 +214,8 @@ def test_a_session_from_one_web_process_serves_the_other_and_a_change_on_one_sho
 
 @pytest.fixture
 def two_workers(shared_env: dict[str, str], tmp_path: Path) -> Iterator[list[ManagedProcess]]:
-    def start(name: str) -> ManagedProcess:
-        log_dir = tmp_path / name
-        log_dir.mkdir()
-        return start_celery_worker(env=shared_env, log_dir=log_dir)
-
-    # Both start at once (each takes seconds to load Django); each is stopped if the other fails.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        starting = [pool.submit(start, name) for name in ("worker1", "worker2")]
-    started = [future.result() for future in starting if future.exception() is None]
+    started = start_workers(shared_env, tmp_path, "worker1", "worker2")
     try:
-        for future in starting:
-            future.result()  # raises the failure to start, if any
         yield started
     finally:
         # Before transactional_db flushes: PostgreSQL will not drop a database in use.
@@ -259,19 +225,6 @@ def two_workers(shared_env: dict[str, str], tmp_path: Path) -> Iterator[list[Man
 
 def _succeeded(worker: ManagedProcess, task_name: str) -> int:
     return len(re.findall(rf"Task {re.escape(task_name)}\[[^\]]+\] succeeded", worker.log()))
-
-
-def _wait(workers: list[ManagedProcess], done: Callable[[], bool], what: str) -> None:
-    def probe() -> bool:
-        for worker in workers:
-            assert worker.alive(), f"{worker.name} died:\n{worker.log_tail()}"
-        return bool(done())
-
-    try:
-        wait_for(probe, timeout=WORK_TIMEOUT, interval=0.25, what=what)
-    except TimeoutError as error:
-        logs = "\n\n".join(worker.log_tail() for worker in workers)
-        pytest.fail(f"{error}; worker logs:\n{logs}")
 
 
 def _due_today(world) -> tuple[ReminderRule, int]:
@@ -296,16 +249,16 @@ def test_two_workers_scanning_and_dispatching_at_once_send_each_reminder_exactly
 ):
     scan_name, dispatch_name = scan_reminders.name, dispatch_due.name
     rule, expected = _due_today(world)
-    mail_dir = Path(shared_env["EMAIL_URL"].removeprefix("filemail:///"))
 
     # Two scans at the same moment, one on each worker (each takes one message at a time).
     started = time.monotonic()
     scan_reminders.delay()
     scan_reminders.delay()
-    _wait(
+    wait_for_workers(
         two_workers,
         lambda: all(_succeeded(w, scan_name) == 1 for w in two_workers),
-        "a scan on each worker",
+        what="a scan on each worker",
+        timeout=WORK_TIMEOUT,
     )
     scan_seconds = time.monotonic() - started
     rows = Notification.objects.filter(rule=rule)
@@ -322,17 +275,18 @@ def test_two_workers_scanning_and_dispatching_at_once_send_each_reminder_exactly
     started = time.monotonic()
     for _ in range(6):
         dispatch_due.delay()
-    _wait(
+    wait_for_workers(
         two_workers,
         lambda: (
             not rows.exclude(status=NotificationStatus.SENT).exists()
             and sum(_succeeded(w, dispatch_name) for w in two_workers) == 6
         ),
-        "every reminder sent and every dispatch finished",
+        what="every reminder sent and every dispatch finished",
+        timeout=WORK_TIMEOUT,
     )
     dispatch_seconds = time.monotonic() - started
 
-    received = Counter((str(m["To"]), str(m["Subject"])) for m in _messages(mail_dir) if m["To"])
+    received = received_mail(shared_env)
     duplicated = {key: n for key, n in received.items() if n > 1}
     per_worker = [_succeeded(w, dispatch_name) for w in two_workers]
     print(
