@@ -3,6 +3,7 @@ input; writes go through ``programs.lessons.services``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from clusters.forms import sdg_goals_field
 from clusters.models import SDG_GOALS
 from innocities.core.forms import limit_length
-from municipalities.models import Municipality
 from programs.initiatives.models import Stage
 from programs.lessons.models import Lesson, Visibility
 from programs.lessons.selectors import LessonFilters
@@ -121,26 +121,25 @@ class SearchForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.none(),
-        required=False,
-        empty_label=_("All municipalities"),
+    # The municipalities whose lessons the reader may read, as (pk, name): any other is an
+    # invalid choice.
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), coerce=int, required=False, empty_value=None
     )
 
-    def __init__(self, *args: Any, municipalities: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, municipalities: Sequence[tuple[int, str]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", _("Any stage")), *Stage.choices]
-        if municipalities is not None:
-            self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].choices = [("", _("All municipalities")), *municipalities]
 
     def filters(self) -> LessonFilters:
         data = self.cleaned_data
-        municipality = data.get("municipality")
         return LessonFilters(
             text=data.get("q") or "",
             theme=data.get("theme") or "",
             stage=data.get("stage") or "",
             sdg_goal=data.get("sdg"),
-            municipality_id=municipality.pk if municipality else None,
+            municipality_id=data.get("municipality"),
         )
