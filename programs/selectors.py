@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership, ClusterPartner, RosterEntry
@@ -465,10 +464,11 @@ def cluster_summaries(
     for counts in members:
         figures[counts["cluster_id"]].update(_without_cluster(counts))
 
-    # Per ongoing programme: its latest update (an index probe per count with ProgressUpdate's
-    # (program, -created_at, -id) index) and its overdue items; summed per cluster.
+    # Per ongoing programme: its latest update (an index probe with ProgressUpdate's (program,
+    # -created_at, -id) index) and its overdue items, one row each, summed here per cluster.
+    # Summed in SQL, each figure repeated its subquery: seven probes a programme, not four.
     newest = ProgressUpdate.objects.filter(program_id=OuterRef("pk")).order_by("-created_at", "-id")
-    programs = (
+    rows = (
         ongoing_current_programs(cluster_ids)
         .annotate(
             latest_status=Subquery(newest.values("status")[:1]),
@@ -476,20 +476,25 @@ def cluster_summaries(
             late_tasks=_overdue_count(Task, today),
             late_milestones=_overdue_count(Milestone, today),
         )
-        .values("cluster_id")
-        .annotate(
-            ongoing=Count("*"),
-            on_track=Count("pk", filter=Q(latest_status=ProgressStatus.ON_TRACK)),
-            at_risk=Count("pk", filter=Q(latest_status=ProgressStatus.AT_RISK)),
-            off_track=Count("pk", filter=Q(latest_status=ProgressStatus.OFF_TRACK)),
-            updated_this_month=Count("pk", filter=Q(latest_at__gte=month_start)),
-            oldest_update=Min("latest_at"),
-            overdue=Coalesce(Sum("late_tasks"), 0) + Coalesce(Sum("late_milestones"), 0),
-        )
         .order_by()
+        .values_list("cluster_id", "latest_status", "latest_at", "late_tasks", "late_milestones")
     )
-    for sums in programs:
-        figures[sums["cluster_id"]].update(_without_cluster(sums))
+    by_status = {
+        ProgressStatus.ON_TRACK: "on_track",
+        ProgressStatus.AT_RISK: "at_risk",
+        ProgressStatus.OFF_TRACK: "off_track",
+    }
+    for cluster_id, status, latest_at, late_tasks, late_milestones in rows:
+        sums = figures[cluster_id]
+        sums["ongoing"] = sums.get("ongoing", 0) + 1
+        if status in by_status:
+            sums[by_status[status]] = sums.get(by_status[status], 0) + 1
+        if latest_at is not None:
+            if latest_at >= month_start:
+                sums["updated_this_month"] = sums.get("updated_this_month", 0) + 1
+            oldest = sums.get("oldest_update")
+            sums["oldest_update"] = latest_at if oldest is None else min(oldest, latest_at)
+        sums["overdue"] = sums.get("overdue", 0) + (late_tasks or 0) + (late_milestones or 0)
 
     return [ClusterSummary(cluster=cluster, **figures[cluster.pk]) for cluster in clusters]
 
