@@ -30,10 +30,13 @@ from clusters.selectors import roster_history
 from innocities.accounts.models import User
 from innocities.demo.partnership import CLUSTERS, DEMO_PASSWORD, MUNICIPALITIES, PEOPLE
 from innocities.demo.scale import (
+    LOADED,
     MILESTONES_PER_PROGRAMME,
     TASKS_PER_PROGRAMME,
+    ScaleDataError,
     Size,
 )
+from innocities.demo.scale.bulk import Writer, set_aside
 from innocities.notifications.models import (
     Notification,
     NotificationPreference,
@@ -130,6 +133,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         outer = transaction.atomic()
         outer.__enter__()
+        BEFORE_SEEDING.extend(keys_and_indexes())
         output = seed("--scale", str(SCALE), "--force")
     try:
         yield output
@@ -137,6 +141,26 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+# The largest tables' foreign keys and indexes as the migrations left them (the fixture fills it).
+BEFORE_SEEDING: list[tuple[str, ...]] = []
+
+
+def keys_and_indexes() -> list[tuple[str, ...]]:
+    """The constraints and indexes of the tables the scale loads without them, as PostgreSQL
+    states them."""
+    tables = [model._meta.db_table for model in LOADED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
+            "UNION ALL SELECT indrelid::regclass::text, indexrelid::regclass::text, "
+            "pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = ANY(%s::regclass[]) "
+            "ORDER BY 1, 2, 3",
+            [tables, tables],
+        )
+        return cursor.fetchall()
 
 
 @pytest.fixture(autouse=True)
@@ -364,6 +388,34 @@ def test_the_outbox_has_a_history_that_follows_its_items(seeded):
         .values_list("occurrence", "object_id")
     ):
         assert occurrence.split("#")[0] == tasks[object_id].isoformat()
+
+
+def test_the_large_tables_get_back_every_key_and_index(seeded):
+    """Loaded without their foreign keys and plain indexes (bulk.py), they have them all again,
+    as the migrations made them."""
+    assert BEFORE_SEEDING
+    assert any("FOREIGN KEY" in definition for _table, _name, definition in BEFORE_SEEDING)
+    assert any("USING gin" in definition for _table, _name, definition in BEFORE_SEEDING)
+    assert keys_and_indexes() == BEFORE_SEEDING
+
+
+def test_a_row_that_breaks_a_key_set_aside_fails_when_the_key_is_added_back(seeded):
+    """Setting the keys aside moves their check, it does not skip it: the database validates
+    every row when a key is added back, and the transaction fails."""
+    with (
+        pytest.raises(ScaleDataError, match="violates foreign key constraint"),
+        transaction.atomic(),
+    ):
+        aside = set_aside([Task])
+        assert keys_and_indexes() != BEFORE_SEEDING
+        with Writer() as writer:
+            writer.execute(
+                "INSERT INTO programs_task (program_id, module_id, title, description, "
+                "due_on, status, percent) "
+                "SELECT -1, module_id, title, '', due_on, 'todo', 0 FROM programs_task LIMIT 1"
+            )
+            aside.restore(writer)
+    assert keys_and_indexes() == BEFORE_SEEDING  # the transaction's rollback put them back
 
 
 def test_rows_satisfy_every_constraint_and_clean(seeded):

@@ -12,16 +12,19 @@ number of clusters, municipalities, programmes, meetings and reminders grows, so
 query count at ``--scale 0.1`` compares with the one at ``--scale 1.0``.
 
 Not through the services: rows are built in memory and written in bulk, without
-``full_clean`` and without the services' audit entries, or it would take hours. Tables of
-thousands of rows go through ``bulk_create`` in batches of 5,000; the few of tens of thousands
-and more (tasks, milestones, progress updates, invitees, indicator values, the outbox) through
-PostgreSQL's COPY, as named tuples rather than model instances, where ``bulk_create``'s
-preparation of every field in Python cost several times the database's own work (measured:
-the outbox alone took longer than a minute that way). The rows are made to satisfy every
-constraint and ``clean()``; tests/test_seed_scale.py checks them. The history the pages read
-("Recent changes" on a programme, a cluster's roster history, an initiative's history) is
-written alongside; the tasks' and milestones' by one ``INSERT … SELECT`` each, the records
-``bulk_history_create`` would write, without the round trip. PostgreSQL only, as the
+``full_clean`` and without the services' audit entries, or it would take hours. Everything
+goes through PostgreSQL's COPY, 5,000 rows at a time, not ``bulk_create``, whose preparation
+of every field in Python cost several times the database's own work (measured: the outbox
+alone took longer than a minute that way). Tables of thousands of rows as model instances,
+their ids taken from the table's sequence first (``SeederBase._insert``); the few of tens of
+thousands and more (tasks, milestones, progress updates, invitees, indicator values, the
+outbox) as named tuples (``SeederBase._copy``), without their foreign keys and plain indexes,
+which are made again (and the keys validated) before the commit, and sent by a thread of their
+own while Python makes the next rows: bulk.py says how, and what that saves. The rows are made
+to satisfy every constraint and ``clean()``; tests/test_seed_scale.py checks them. The history
+the pages read ("Recent changes" on a programme, a cluster's roster history, an initiative's
+history) is written alongside; the tasks' and milestones' by one ``INSERT … SELECT`` each, the
+records ``bulk_history_create`` would write, without the round trip. PostgreSQL only, as the
 benchmark is.
 
 Deterministic for a given ``--seed`` and day: ``random.Random(seed)``, dates relative to today.
@@ -36,7 +39,8 @@ The demo accounts share a published password: never run this against a productio
 
 The package, by what each module holds: ``sizes`` (the sizes at ``--scale 1.0``, the result,
 the error), ``text`` (names and texts a person reads), ``copying`` (the large tables' rows as
-tuples, COPY's text format), ``base`` (the seeder's state and its ways of writing), one module
+tuples, COPY's text format), ``bulk`` (the large tables' keys and indexes set aside, the thread
+that writes them), ``base`` (the seeder's state and its ways of writing), one module
 per phase (``people``, ``programmes``, ``meetings``, ``results``, ``outbox``), and ``seeder``,
 whose ``ScaleSeeder`` runs them in that order.
 """
@@ -50,8 +54,9 @@ from typing import TextIO
 
 from django.db import connection, models, transaction
 
-from clusters.models import Need
+from clusters.models import MeetingParticipant, Need
 from innocities.accounts.models import User
+from innocities.demo.scale.bulk import Writer, set_aside
 from innocities.demo.scale.seeder import ScaleSeeder
 from innocities.demo.scale.sizes import (
     BATCH,
@@ -71,11 +76,12 @@ from innocities.demo.scale.sizes import (
     Size,
 )
 from innocities.demo.seed import seed_demo
+from innocities.notifications.models import Notification
 from programs.benefits.models import Benefit
-from programs.indicators.models import Indicator
+from programs.indicators.models import Indicator, IndicatorValue
 from programs.initiatives.models import Assumption, GateDecision, Initiative
 from programs.lessons.models import Lesson
-from programs.models import Program
+from programs.models import Milestone, Program, ProgressUpdate, Task
 
 # What the command, the tests and the bench use, and the sizes a report may quote.
 __all__ = [
@@ -88,6 +94,7 @@ __all__ = [
     "FULL_PROGRAMMES",
     "INDICATORS_PER_PROGRAMME",
     "INITIATIVES_PER_MUNICIPALITY",
+    "LOADED",
     "MEMBERS_PER_CLUSTER",
     "MILESTONES_PER_PROGRAMME",
     "STAMPED",
@@ -125,10 +132,19 @@ def seed_scale(
     result.demo = seed_demo(stdout=stdout)
     result.phases["demo (seed_demo)"] = time.monotonic() - started
     with transaction.atomic(), stated_timestamps(*STAMPED):
-        seeder = ScaleSeeder(scale=scale, seed=seed, result=result)
-        seeder.run()
+        aside = set_aside(LOADED)
+        with Writer() as writer:
+            seeder = ScaleSeeder(scale=scale, seed=seed, result=result, writer=writer, aside=aside)
+            seeder.run()
+            started = time.monotonic()
+            aside.restore(writer)  # what no phase restored (each restores its own tables)
+            writer.finish()
+        # The phases' times are the seeder's own; what the writer had still to do (the last
+        # indexes, the outbox's trigram index above all) is waited for here.
+        result.phases["the writer's backlog"] = time.monotonic() - started
+        result.created.update(writer.counted)
         committing = time.monotonic()
-    # The foreign keys of a million rows are checked here (they are deferred to the commit).
+    # The other tables' foreign keys are checked here (Django's are deferred to the commit).
     result.phases["commit"] = time.monotonic() - committing
     started = time.monotonic()
     refresh_statistics()
@@ -150,10 +166,26 @@ def refresh_statistics() -> None:
         cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
 
 
+# The tables of tens of thousands of rows and more, loaded without their foreign keys and plain
+# indexes, which are made again (and the keys validated) before the commit: see bulk.py.
+LOADED: tuple[type[models.Model], ...] = (
+    Task,
+    Task.history.model,
+    Task.organisations.through,
+    Milestone,
+    Milestone.history.model,
+    ProgressUpdate,
+    MeetingParticipant,
+    IndicatorValue,
+    Notification,
+)
+
+
 # --- the timestamps of the past --------------------------------------------------------------
 
-# Models written with bulk_create whose auto_now/auto_now_add timestamps the scale gives itself:
-# their rows have a past. (COPY, for the largest tables, writes the values given anyway.)
+# Models whose auto_now/auto_now_add timestamps the scale gives itself: their rows have a past.
+# (``SeederBase._insert`` stamps the others as ``bulk_create`` would; ``_copy``, for the largest
+# tables, writes the values given.)
 STAMPED: tuple[type[models.Model], ...] = (
     Program,
     Need,
@@ -168,7 +200,7 @@ STAMPED: tuple[type[models.Model], ...] = (
 
 @contextmanager
 def stated_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Let ``bulk_create`` keep the timestamps the rows are given.
+    """Let ``SeederBase._insert`` keep the timestamps the rows are given.
 
     ``auto_now`` and ``auto_now_add`` stamp each row with the moment of the insert, but these
     rows have a past (updates written monthly, reminders sent over years). The flags are off

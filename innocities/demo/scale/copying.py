@@ -38,6 +38,24 @@ class MilestoneRow(NamedTuple):
     completed_on: dt.date | None
 
 
+class TaskOrganisationRow(NamedTuple):
+    task_id: int
+    organisation_id: int
+
+
+class ProgressUpdateRow(NamedTuple):
+    program_id: int
+    author_id: int
+    created_at: dt.datetime
+    status: str
+    proposed_status: str
+    override_reason: str
+    achieved: str
+    next_steps: str
+    blockers: str
+    percent_done: int
+
+
 class NotificationRow(NamedTuple):
     rule_id: int
     content_type_id: int

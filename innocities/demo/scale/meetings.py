@@ -90,3 +90,4 @@ class MeetingsPhase(SeederBase):
                 invited.append((user_id, reply))
             self.meetings.append((meeting, invited))
         self._copy(MeetingParticipant, participants)
+        self.aside.restore(self.writer, MeetingParticipant)

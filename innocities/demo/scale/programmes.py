@@ -12,7 +12,12 @@ from django.db import connection
 
 from innocities.demo.partnership import GREEN_TWO_YEARS, STARTER_YEAR, THREE_YEARS, month_start
 from innocities.demo.scale.base import SeederBase, _at, _Programme, _workday
-from innocities.demo.scale.copying import MilestoneRow, TaskRow
+from innocities.demo.scale.copying import (
+    MilestoneRow,
+    ProgressUpdateRow,
+    TaskOrganisationRow,
+    TaskRow,
+)
 from innocities.demo.scale.sizes import (
     BATCH,
     HELIX_MODULES,
@@ -43,6 +48,8 @@ from programs.models import (
     ProgressUpdate,
     Task,
 )
+
+_DAYS = [dt.timedelta(days=n) for n in range(6)]
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,18 @@ class ProgrammesPhase(SeederBase):
         self._item_history(
             Milestone, {"status": "'todo'", "completed_on": "NULL", "owner_id": "NULL"}
         )
+        # This phase's tables are written: their indexes and keys are made while the next
+        # phases work; the trigram indexes wait for the outbox's stretch of Python (bulk.py).
+        self.aside.restore(
+            self.writer,
+            Task,
+            Task.history.model,
+            Task.organisations.through,
+            Milestone,
+            Milestone.history.model,
+            ProgressUpdate,
+            slow=False,
+        )
 
     def _modules(
         self, programmes: list[Program], kinds: list[tuple[_Plan, Municipality, dt.date | None]]
@@ -264,7 +283,9 @@ class ProgrammesPhase(SeederBase):
         return ItemStatus.TODO, 0, None
 
     def _completed_on(self, starts: dt.date | None, due: dt.date, horizon: dt.date) -> dt.date:
-        day = due - dt.timedelta(days=self.rng.randint(0, 5))
+        # 0 to 5 days early; random() rather than randint(), whose checks cost more than the
+        # rest of this, for each of a couple of hundred thousand items.
+        day = due - _DAYS[int(self.rng.random() * 6)]
         return min(max(day, starts or day), horizon, self.today)
 
     def _items(
@@ -273,9 +294,12 @@ class ProgrammesPhase(SeederBase):
         kinds: list[tuple[_Plan, Municipality, dt.date | None]],
         modules: dict[int, list[tuple[_ModulePlan, ProgramModule]]],
     ) -> None:
+        # Every programme gets TASKS_PER_PROGRAMME tasks: their ids in one query, not per batch.
+        task_ids = iter(self._reserve_ids(Task, len(programmes) * TASKS_PER_PROGRAMME))
         tasks: list[TaskRow] = []
+        sent = 0  # tasks handed to the writer, which copies them while the rest are made
         milestones: list[MilestoneRow] = []
-        organised: list[tuple[int, int]] = []  # (task's place in ``tasks``, organisation)
+        organised: list[TaskOrganisationRow] = []
         for program, (_plan, municipality, horizon) in zip(programmes, kinds, strict=True):
             cluster = self.cluster_of[municipality.pk]
             coordinators = self.coordinators[municipality.pk]
@@ -303,32 +327,29 @@ class ProgrammesPhase(SeederBase):
             )
             partners = [o.pk for o in self.partners[cluster.pk]]
             for task, code in self._tasks(
-                program, modules[program.pk], municipality.country, horizon, coordinators
+                program, modules[program.pk], municipality.country, horizon, coordinators, task_ids
             ):
                 # Partners take part in the helix and pilot modules' tasks.
                 if partners and code in HELIX_MODULES and self.rng.random() < 0.3:
-                    organised.append((len(tasks), self.rng.choice(partners)))
+                    partner = self.rng.choice(partners)
+                    organised.append(TaskOrganisationRow(task.id, partner))  # type: ignore[arg-type]
                 tasks.append(task)
             milestones.extend(
                 self._milestones(
                     program, modules[program.pk], municipality.country, horizon, coordinators
                 )
             )
-            if len(tasks) >= BATCH:
-                self._flush_tasks(tasks, organised)
-                tasks, organised = [], []
-        self._flush_tasks(tasks, organised)
+            if len(tasks) - sent >= BATCH:
+                self._copy(Task, tasks[sent:])
+                sent = len(tasks)
+        if next(task_ids, None) is not None:
+            raise ScaleDataError(f"A programme got fewer than {TASKS_PER_PROGRAMME} tasks.")
+        self._copy(Task, tasks[sent:])
+        self._copy(Task.organisations.through, organised)
+        self.tasks = tasks
         ids = self._reserve_ids(Milestone, len(milestones))
         self.milestones = [m._replace(id=pk) for m, pk in zip(milestones, ids, strict=True)]
         self._copy(Milestone, self.milestones)
-
-    def _flush_tasks(self, tasks: list[TaskRow], organised: list[tuple[int, int]]) -> None:
-        ids = self._reserve_ids(Task, len(tasks))
-        rows = [task._replace(id=pk) for task, pk in zip(tasks, ids, strict=True)]
-        self._copy(Task, rows)
-        through = Task.organisations.through
-        self._copy(through, [through(task_id=rows[i].id, organisation_id=o) for i, o in organised])
-        self.tasks.extend(rows)
 
     def _owner(self, status: str, coordinators: list[int]) -> int | None:
         chance = 0.8 if status != ItemStatus.TODO else 0.25
@@ -341,6 +362,7 @@ class ProgrammesPhase(SeederBase):
         country: str,
         horizon: dt.date | None,
         coordinators: list[int],
+        ids: Iterator[int],
     ) -> Iterator[tuple[TaskRow, str]]:
         """The library's tasks of each module, split into parts (preparation, the work, its
         follow-up, …) until the programme has ``TASKS_PER_PROGRAMME``; each with its module's
@@ -365,7 +387,7 @@ class ProgrammesPhase(SeederBase):
                     starts_on, due_on, program.status, horizon
                 )
                 task = TaskRow(
-                    id=None,
+                    id=next(ids),
                     program_id=program.pk,
                     module_id=module.pk,
                     title=activity.title
@@ -419,7 +441,7 @@ class ProgrammesPhase(SeederBase):
         """Monthly, from the month it started (the update is due on the 25th of each month the
         programme runs) to its last day."""
         rng = self.rng
-        rows: list[ProgressUpdate] = []
+        rows: list[ProgressUpdateRow] = []
         for programme in self.programmes:
             if programme.horizon is None:
                 continue
@@ -444,7 +466,7 @@ class ProgrammesPhase(SeederBase):
                 if rng.random() < 0.1:  # the coordinator judged otherwise than the portal
                     proposed = rng.choice([s for s in ProgressStatus.values if s != status])
                 rows.append(
-                    ProgressUpdate(
+                    ProgressUpdateRow(
                         program_id=programme.pk,
                         author_id=author,
                         created_at=written,
@@ -506,6 +528,5 @@ class ProgrammesPhase(SeederBase):
             if kind == "~":
                 params.append(self.today)
             params.append(kind)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                self.created[history._meta.label] += cursor.rowcount
+            # After the items' COPY, by the writer that sends it (bulk.py), which counts the rows.
+            self.writer.execute(sql, params, counted=history._meta.label)

@@ -343,6 +343,7 @@ class ResultsPhase(SeederBase):
                     )
                 )
         self._copy(IndicatorValue, values)
+        self.aside.restore(self.writer, IndicatorValue)
 
     def _indicator(
         self, spec: tuple[str, str, str, int, int], starts_on: dt.date, author: int, **scope: int
