@@ -57,6 +57,7 @@ from django.db import connection, models, transaction
 from clusters.models import MeetingParticipant, Need
 from innocities.accounts.models import User
 from innocities.demo.scale.bulk import Writer, set_aside
+from innocities.demo.scale.programmes import PROGRAMME_TABLES
 from innocities.demo.scale.seeder import ScaleSeeder
 from innocities.demo.scale.sizes import (
     BATCH,
@@ -81,7 +82,7 @@ from programs.benefits.models import Benefit
 from programs.indicators.models import Indicator, IndicatorValue
 from programs.initiatives.models import Assumption, GateDecision, Initiative
 from programs.lessons.models import Lesson
-from programs.models import Milestone, Program, ProgressUpdate, Task
+from programs.models import Program
 
 # What the command, the tests and the bench use, and the sizes a report may quote.
 __all__ = [
@@ -169,12 +170,7 @@ def refresh_statistics() -> None:
 # The tables of tens of thousands of rows and more, loaded without their foreign keys and plain
 # indexes, which are made again (and the keys validated) before the commit: see bulk.py.
 LOADED: tuple[type[models.Model], ...] = (
-    Task,
-    Task.history.model,
-    Task.organisations.through,
-    Milestone,
-    Milestone.history.model,
-    ProgressUpdate,
+    *PROGRAMME_TABLES,
     MeetingParticipant,
     IndicatorValue,
     Notification,

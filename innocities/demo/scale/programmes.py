@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 from innocities.demo.partnership import GREEN_TWO_YEARS, STARTER_YEAR, THREE_YEARS, month_start
 from innocities.demo.scale.base import SeederBase, _at, _Programme, _workday
@@ -50,6 +50,17 @@ from programs.models import (
 )
 
 _DAYS = [dt.timedelta(days=n) for n in range(6)]
+
+
+# This phase's large tables, loaded with their keys and plain indexes set aside (bulk.py).
+PROGRAMME_TABLES: tuple[type[models.Model], ...] = (
+    Task,
+    Task.history.model,
+    Task.organisations.through,
+    Milestone,
+    Milestone.history.model,
+    ProgressUpdate,
+)
 
 
 @dataclass(frozen=True)
@@ -220,16 +231,7 @@ class ProgrammesPhase(SeederBase):
         )
         # This phase's tables are written: their indexes and keys are made while the next
         # phases work; the trigram indexes wait for the outbox's stretch of Python (bulk.py).
-        self.aside.restore(
-            self.writer,
-            Task,
-            Task.history.model,
-            Task.organisations.through,
-            Milestone,
-            Milestone.history.model,
-            ProgressUpdate,
-            slow=False,
-        )
+        self.aside.restore(self.writer, *PROGRAMME_TABLES, slow=False)
 
     def _modules(
         self, programmes: list[Program], kinds: list[tuple[_Plan, Municipality, dt.date | None]]
