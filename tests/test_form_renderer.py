@@ -82,3 +82,52 @@ def test_a_select_with_its_own_option_template_is_left_to_django() -> None:
     html = widget.render("x", "a", renderer=FormRenderer())
     assert html == widget.render("x", "a", renderer=DjangoTemplates())
     assert "<option" not in html
+
+
+WIDGETS = [
+    forms.TextInput(attrs={"placeholder": 'Åsa "Ö" <b>', "required": True, "hidden": False}),
+    forms.EmailInput(),
+    forms.URLInput(),
+    forms.TelInput(),
+    forms.SearchInput(attrs={"list": "themes", "autocomplete": "off"}),
+    forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+    forms.PasswordInput(render_value=True),
+    forms.PasswordInput(),
+    forms.HiddenInput(),
+    forms.DateInput(attrs={"type": "date"}),
+    forms.DateTimeInput(),
+    forms.TimeInput(),
+    forms.ColorInput(),
+    forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    forms.FileInput(),
+    forms.Textarea(attrs={"rows": 3, "aria-describedby": "help err"}),
+]
+VALUES = [None, "", "Plain", '<script>"&"</script>\nRad två', mark_safe("<i>safe</i>"), 0, 12.5]
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda widget: type(widget).__name__)
+def test_every_input_and_text_area_is_the_markup_djangos_templates_write(widget) -> None:
+    import datetime as dt
+
+    for value in [*VALUES, dt.date(2026, 3, 4), True, False]:
+        for attrs in (None, {"id": "id_x", "class": "form-control is-invalid"}):
+            ours = widget.render("field", value, attrs=attrs, renderer=FormRenderer())
+            djangos = widget.render("field", value, attrs=attrs, renderer=DjangoTemplates())
+            assert ours == djangos, (value, attrs)
+
+
+def test_the_forms_inputs_are_drawn_without_djangos_templates(monkeypatch) -> None:
+    """The renderer writes inputs and text areas itself: no template is asked for them."""
+    asked: list[str] = []
+    original = DjangoTemplates.render
+
+    def spy(self, template_name, context, request=None):
+        asked.append(template_name)
+        return original(self, template_name, context, request)
+
+    monkeypatch.setattr(DjangoTemplates, "render", spy)
+    renderer = FormRenderer()
+    forms.TextInput().render("a", "x", renderer=renderer)
+    forms.Textarea().render("b", "y", renderer=renderer)
+    forms.NumberInput().render("c", 1, renderer=renderer)
+    assert asked == []
