@@ -252,6 +252,19 @@ class ProgramTemplateModuleFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
 
 
+def starter_year_template() -> ProgramTemplate:
+    """A one-year programme template with one module: a workshop task and a milestone (what
+    the tests of setting up a programme choose)."""
+    module = ModuleTemplateFactory(name="Strategy and roadmap")
+    ActivityTemplateFactory(module=module, title="Roadmap workshop", offset_days=5)
+    ActivityTemplateFactory(
+        module=module, kind=ActivityKind.MILESTONE, title="Roadmap adopted", duration_days=0
+    )
+    template = ProgramTemplateFactory(name="Starter year", duration_months=12)
+    ProgramTemplateModuleFactory(template=template, module=module, position=1)
+    return template
+
+
 class ProgramFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Program

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from programs.models import ActivityKind, Program
+from programs.models import Program
 from tests import factories as f
 
 pytestmark = pytest.mark.browser
@@ -15,13 +15,7 @@ pytestmark = pytest.mark.browser
 def test_the_chosen_municipalitys_coordinators_appear_and_are_saved(
     page: Page, live_server, login, world
 ):
-    module = f.ModuleTemplateFactory(name="Strategy and roadmap")
-    f.ActivityTemplateFactory(module=module, title="Roadmap workshop", offset_days=5)
-    f.ActivityTemplateFactory(
-        module=module, kind=ActivityKind.MILESTONE, title="Roadmap adopted", duration_days=0
-    )
-    template = f.ProgramTemplateFactory(name="Starter year", duration_months=12)
-    f.ProgramTemplateModuleFactory(template=template, module=module, position=1)
+    template = f.starter_year_template()
 
     login(page, live_server, world.admin)
     page.goto("/programmes/new/")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from municipalities.models import MunicipalityRole
-from programs.models import ActivityKind, Program, ProgramStatus
+from programs.models import Program, ProgramStatus
 from tests import factories as f
 
 CREATE_URL = reverse("programs:create")
@@ -21,14 +21,7 @@ def edit_url(program) -> str:
 
 @pytest.fixture
 def template(db):
-    module = f.ModuleTemplateFactory(name="Strategy and roadmap")
-    f.ActivityTemplateFactory(module=module, title="Roadmap workshop", offset_days=5)
-    f.ActivityTemplateFactory(
-        module=module, kind=ActivityKind.MILESTONE, title="Roadmap adopted", duration_days=0
-    )
-    template = f.ProgramTemplateFactory(name="Starter year", duration_months=12)
-    f.ProgramTemplateModuleFactory(template=template, module=module, position=1)
-    return template
+    return f.starter_year_template()
 
 
 @pytest.fixture
